@@ -18,6 +18,14 @@ public sealed interface Node {
     /** What the value is called in messages: "a mapping", "a list", "the string \"x\"". */
     String describe();
 
+    /** The value as a message names it: {@code "30x"} for a string, else as {@link #describe()}. */
+    default String show() {
+        if (this instanceof Scalar s && s.value() instanceof String str) {
+            return "\"" + str + "\"";
+        }
+        return describe();
+    }
+
     /** The plain Java value: Map, List, String, Number, Boolean or null. */
     Object toPlain();
 

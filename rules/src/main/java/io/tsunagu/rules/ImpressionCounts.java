@@ -1,0 +1,32 @@
+package io.tsunagu.rules;
+
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+
+/**
+ * How often a visitor has been shown a campaign since a time; the caller knows (from the profile's
+ * impression events, or a counter of its own). Frequency caps ask this.
+ */
+@FunctionalInterface
+public interface ImpressionCounts {
+
+    /** A visitor who has seen nothing. */
+    ImpressionCounts NONE = (campaign, since) -> 0;
+
+    /** Impressions of {@code campaign} at or after {@code since} (epoch ms). */
+    int impressions(String campaign, long since);
+
+    /** Counts the profile's {@code impression} events whose {@code campaign} property names the campaign. */
+    static ImpressionCounts fromProfile(Profile profile) {
+        return (campaign, since) -> {
+            Event[] events = profile.events("impression");
+            int n = 0;
+            for (int i = events.length - 1; i >= 0 && events[i].ts() >= since; i--) {
+                if (campaign.equals(events[i].prop("campaign"))) {
+                    n++;
+                }
+            }
+            return n;
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package io.tsunagu.rules.profile;
+
+import io.tsunagu.rules.condition.Fields;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One fact on a customer's timeline: a page view, a store purchase line, a call. Web and offline
+ * events share this shape. Immutable.
+ *
+ * <p>{@code id} is the event's identity (a receipt and line number, a request id): storing the same
+ * id twice is a no-op, so a retried request or a re-imported row never counts twice. A {@code where}
+ * condition sees the event as an object with {@code type}, {@code ts}, {@code id} and the properties.
+ */
+public final class Event implements Fields {
+
+    /** Event types are identifiers: they appear in trait definitions and in aggregate keys. */
+    public static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
+    private final String id;
+    private final String type;
+    private final long ts;
+    private final Long boxedTs;
+    private final Map<String, Object> props;
+
+    public Event(String id, String type, long ts, Map<String, Object> props) {
+        this.id = id;
+        this.type = Objects.requireNonNull(type, "type");
+        this.ts = ts;
+        this.boxedTs = ts;
+        this.props = props == null || props.isEmpty()
+                ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(props));
+    }
+
+    public static Event of(String type, long ts, Map<String, Object> props) {
+        return new Event(null, type, ts, props);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    /** Epoch milliseconds. */
+    public long ts() {
+        return ts;
+    }
+
+    public Map<String, Object> props() {
+        return props;
+    }
+
+    public Object prop(String name) {
+        return props.get(name);
+    }
+
+    @Override
+    public Object field(String name) {
+        return switch (name) {
+            case "type" -> type;
+            case "ts" -> boxedTs;
+            case "id" -> id;
+            default -> props.get(name);
+        };
+    }
+
+    @Override
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (id != null) {
+            m.put("id", id);
+        }
+        m.put("type", type);
+        m.put("ts", ts);
+        m.putAll(props);
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + type + " @" + ts + (id == null ? "" : " id=" + id) + " " + props + "]";
+    }
+}

@@ -1,0 +1,84 @@
+package io.tsunagu.rules.trait;
+
+import io.tsunagu.rules.profile.Aggregates;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+
+/**
+ * The time range a trait reads, {@code [start, now]}, split into the part the retained events cover
+ * exactly and, when older events of the type were trimmed, a part read from daily aggregates.
+ *
+ * <p>For a trimmed type with retained-from time r, the events a window misses are exactly the trimmed
+ * ones, all older than r. Per day d, aggregates count every event ever stored, so trimmed(d) =
+ * aggregate(d) − retained(d); summing that over the days from the window's first day to day(r) gives
+ * the trimmed part. Only the window's first day is approximate (whole day counted).
+ */
+final class Window {
+
+    static final long DAY = 86_400_000L;
+
+    final long start;
+    final long now;
+    final int fromDay;
+    /** Index range of retained events inside [start, now]. */
+    final int lo;
+    final int hi;
+    final Event[] events;
+    /** Whether trimmed events fall inside the window. */
+    final boolean trimmed;
+    /** The last day that may hold trimmed events. */
+    final int trimmedToDay;
+
+    Window(Profile p, String type, long within, long now) {
+        this.now = now;
+        this.start = within < 0 ? Long.MIN_VALUE : now - within;
+        this.fromDay = within < 0 ? Integer.MIN_VALUE : Aggregates.day(start);
+        this.events = p.events(type);
+        this.lo = lowerBound(events, start);
+        this.hi = upperBound(events, now);
+        long r = p.retainedFrom(type);
+        this.trimmed = r != Long.MIN_VALUE && start < r;
+        this.trimmedToDay = trimmed ? Aggregates.day(r) : Integer.MIN_VALUE;
+    }
+
+    /** First index whose ts is {@code >= ts}. */
+    static int lowerBound(Event[] events, long ts) {
+        int lo = 0;
+        int hi = events.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (events[mid].ts() < ts) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** First index whose ts is {@code > ts}. */
+    static int upperBound(Event[] events, long ts) {
+        int lo = 0;
+        int hi = events.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (events[mid].ts() <= ts) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Index range of retained events on days {@code [fromDay, trimmedToDay]}, as {lo, hi}. */
+    int[] trimmedDaysRange() {
+        long from = fromDay == Integer.MIN_VALUE ? Long.MIN_VALUE : fromDay * DAY;
+        long to = (trimmedToDay + 1L) * DAY - 1;
+        return new int[] {lowerBound(events, from), upperBound(events, to)};
+    }
+
+    static long dayStart(int day) {
+        return day * DAY;
+    }
+}
