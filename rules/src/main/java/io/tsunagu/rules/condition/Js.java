@@ -243,7 +243,7 @@ public final class Js {
         if (abs < 1e21 && d == Math.rint(d) && abs < 9.007199254740992E15) {
             return Long.toString((long) d);
         }
-        BigDecimal exact = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        BigDecimal exact = shortest(d);
         if (abs >= 1e-6 && abs < 1e21) {
             return exact.toPlainString();
         }
@@ -260,6 +260,21 @@ public final class Js {
         }
         sb.append('e').append(exponent >= 0 ? "+" : "-").append(Math.abs(exponent));
         return sb.toString();
+    }
+
+    /**
+     * The decimal with the fewest significant digits that reads back as {@code d}, as JavaScript prints
+     * it (Java 17's Double.toString is not always the shortest: 1.25e22 prints as 1.2499999999999999E22).
+     */
+    private static BigDecimal shortest(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int digits = 1; digits < 17; digits++) {
+            BigDecimal rounded = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+            if (rounded.doubleValue() == d) {
+                return rounded.stripTrailingZeros();
+            }
+        }
+        return new BigDecimal(Double.toString(d)).stripTrailingZeros();
     }
 
     /** {@code a === b}: same type and value; objects and arrays only equal themselves. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML or JSON text into a {@link Node} tree that keeps the location of every key and value.
@@ -43,7 +44,16 @@ public final class SourceReader {
         try (JsonParser p = YAML.createParser(text)) {
             return readDocument(file, p, problems, true);
         } catch (JsonProcessingException e) {
-            problems.error(at(file, e.getLocation()), "not valid YAML: " + e.getOriginalMessage());
+            if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                // SnakeYAML's own message spans lines with snippets; say it on one line, at the problem.
+                String context = m.getContext() == null || m.getContextMark() == null ? ""
+                        : " (" + m.getContext() + " at line " + (m.getContextMark().getLine() + 1) + ", column "
+                                + (m.getContextMark().getColumn() + 1) + ")";
+                problems.error(new Loc(file, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1),
+                        "not valid YAML: " + m.getProblem() + context);
+            } else {
+                problems.error(at(file, e.getLocation()), "not valid YAML: " + oneLine(e.getOriginalMessage()));
+            }
             return null;
         } catch (IOException e) {
             problems.error(new Loc(file, 0, 0), "cannot read: " + e.getMessage());
@@ -56,7 +66,7 @@ public final class SourceReader {
         try (JsonParser p = JSON.createParser(text)) {
             return readDocument(file, p, problems, false);
         } catch (JsonProcessingException e) {
-            problems.error(at(file, e.getLocation()), "not valid JSON: " + e.getOriginalMessage());
+            problems.error(at(file, e.getLocation()), "not valid JSON: " + oneLine(e.getOriginalMessage()));
             return null;
         } catch (IOException e) {
             problems.error(new Loc(file, 0, 0), "cannot read: " + e.getMessage());
@@ -142,6 +152,10 @@ public final class SourceReader {
             return Double.parseDouble(text);
         }
         return text;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     private static Loc at(String file, JsonLocation l) {

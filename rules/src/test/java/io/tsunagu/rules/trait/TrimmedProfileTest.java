@@ -1,0 +1,101 @@
+package io.tsunagu.rules.trait;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tsunagu.rules.RuleSet;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.rules.profile.ProfilePolicy;
+import io.tsunagu.rules.testing.TestRules;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A stored profile keeps only the last few events of each type plus daily aggregates. For windows
+ * that start on a day boundary, every aggregate-backed trait must read exactly what the full
+ * history gives: the trimmed part comes from aggregates, the rest from the kept events.
+ */
+class TrimmedProfileTest {
+
+    private static final long DAY = 86_400_000L;
+    /** Midnight UTC, so that every "within Nd" window starts on a day boundary. */
+    private static final long NOW = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
+    private static final ProfilePolicy KEEP_20 = new ProfilePolicy(20, 800, ProfilePolicy.DEFAULT.dimensions(),
+            ProfilePolicy.DEFAULT.measures());
+
+    private static final RuleSet RULES = TestRules.rules("""
+            traits:
+              visits:          { count: store_visit }
+              visits_30d:      { count: store_visit, within: 30d }
+              visits_365d:     { count: store_visit, within: 365d }
+              shibuya_90d:     { count: store_visit, within: 90d, where: { store_id: shibuya } }
+              east_stores:     { count: store_visit, where: { store_id: { $in: [shibuya, ginza] } } }
+              store_buys_365d: { count: purchase, within: 365d, where: { channel: store } }
+              views:           { count: page_view }
+              spend:           { sum: purchase.amount }
+              spend_90d:       { sum: purchase.amount, within: 90d }
+              store_spend:     { sum: purchase.amount, where: { channel: store } }
+              cheapest:        { min: purchase.amount }
+              dearest_365d:    { max: purchase.amount, within: 365d }
+              first_purchase:  { first: purchase }
+              last_visit:      { last: store_visit }
+              last_store:      { last: store_visit.store_id }
+              stores:          { distinct: store_visit.store_id }
+              stores_90d:      { distinct: store_visit.store_id, within: 90d }
+              brands:          { distinct: purchase.brand }
+              top_brands:      { top: purchase.brand, n: 50 }
+              top_store_brands_365d: { top: purchase.brand, n: 50, within: 365d, where: { brand: { $in: [kumo, hoshi] } } }
+            """);
+
+    private static final List<String> STORES = List.of("shibuya", "ginza", "umeda", "sapporo", "hakata");
+    private static final List<String> BRANDS = List.of("kumo", "hoshi", "nami", "sora", "yama", "kaze");
+
+    static List<Event> history(long seed) {
+        Random r = new Random(seed);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 900; i++) {
+            long ts = NOW - (long) (r.nextDouble() * 420 * DAY) - 1;
+            switch (r.nextInt(3)) {
+                case 0 -> events.add(new Event("v" + i, "store_visit", ts, Map.of("store_id", STORES.get(r.nextInt(STORES.size())))));
+                case 1 -> events.add(new Event("p" + i, "purchase", ts, Map.of(
+                        "channel", r.nextBoolean() ? "store" : "web",
+                        "brand", BRANDS.get(r.nextInt(BRANDS.size())),
+                        "amount", 500 + r.nextInt(20000))));
+                default -> events.add(new Event("w" + i, "page_view", ts, Map.of("brand", BRANDS.get(r.nextInt(BRANDS.size())))));
+            }
+        }
+        return events;
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 42, 2026})
+    void traits_ofATrimmedProfile_equalTheFullHistory(long seed) {
+        List<Event> events = history(seed);
+        Profile full = Profile.builder("M-1").events(events).build();
+        Profile trimmed = KEEP_20.apply("M-1", Map.of(), events, NOW);
+        assertEquals(20, trimmed.events("purchase").length, "the store keeps 20 purchases");
+        assertTrue(trimmed.retainedFrom("purchase") > NOW - 90 * DAY, "purchases older than 90 days live only in aggregates");
+
+        Map<String, Object> expected = RULES.traitValues(full, NOW);
+        Map<String, Object> actual = RULES.traitValues(trimmed, NOW);
+        for (String trait : expected.keySet()) {
+            Object e = expected.get(trait);
+            Object a = actual.get(trait);
+            if (trait.startsWith("top_")) {
+                // Ties may order differently (kept events know the second, aggregates the day): compare contents.
+                assertEquals(new HashSet<>((List<?>) e), new HashSet<>((List<?>) a), trait);
+            } else if (e instanceof Double d) {
+                assertEquals(d, (Double) a, 1e-6, trait);
+            } else {
+                assertEquals(e, a, trait);
+            }
+        }
+    }
+}
