@@ -7,10 +7,15 @@ import io.tsunagu.rules.source.Node;
 import io.tsunagu.rules.source.Problems;
 import io.tsunagu.rules.source.SourceReader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -82,11 +87,51 @@ public class ConditionBenchmark {
             throw new IllegalStateException("condition " + kind + " does not hold for the document; "
                     + "the benchmark would measure an early exit: " + condition.text());
         }
+        setupHandwritten();
     }
 
     @Benchmark
     public boolean test() {
         return condition.test(document);
+    }
+
+    /**
+     * The same test written by hand in plain Java over the same maps: the floor a compiled condition
+     * is measured against (ratio = test / handwritten, in the same run).
+     */
+    @Benchmark
+    public boolean handwritten() {
+        return handwritten.test(document);
+    }
+
+    private Predicate<Map<String, Object>> handwritten;
+
+    private void setupHandwritten() {
+        Set<String> ranks = Set.of("gold", "platinum");
+        Set<Object> members = new HashSet<>(memberIds());
+        Matcher url = Pattern.compile("^/p/").matcher("");
+        handwritten = switch (kind) {
+            case "eq" -> d -> "gold".equals(map(d, "attributes").get("member_rank"));
+            case "in" -> d -> ranks.contains(map(d, "attributes").get("member_rank"));
+            case "gte" -> d -> map(d, "traits").get("purchase_count") instanceof Number n && n.doubleValue() >= 5;
+            case "and3" -> d -> "gold".equals(map(d, "attributes").get("member_rank"))
+                    && map(d, "traits").get("purchase_count") instanceof Number n && n.doubleValue() >= 5
+                    && "product".equals(map(d, "page").get("type"));
+            case "elemMatch" -> d -> ((List<?>) d.get("segments")).contains("vip");
+            case "regex" -> d -> url.reset((String) map(d, "page").get("url")).find();
+            case "inGroup" -> d -> members.contains(map(d, "attributes").get("member_id"));
+            case "or" -> d -> "osaka".equals(map(d, "attributes").get("region"))
+                    || "shibuya".equals(map(d, "traits").get("last_store"));
+            default -> throw new IllegalArgumentException(kind);
+        };
+        if (!handwritten.test(document)) {
+            throw new IllegalStateException("handwritten " + kind + " does not hold");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> d, String key) {
+        return (Map<String, Object>) d.get(key);
     }
 
     /** M-000000 … M-009999. */

@@ -1,23 +1,32 @@
 package io.tsunagu.rules;
 
 import io.tsunagu.rules.condition.Fields;
+import io.tsunagu.rules.condition.Membership;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.trait.Trait;
 import java.time.Instant;
-import java.time.ZonedDateTime;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * The document every segment and campaign condition sees for one request:
- * {@code {attributes, traits, segments, page, visit, now}}. Traits are computed on first use and
- * remembered; segments are evaluated once, in dependency order, when the document is made.
- * One per request; not thread-safe.
+ * {@code {attributes, traits, segments, page, visit, now}}.
+ *
+ * <p>Everything derived is computed on first use and remembered: a trait when a condition reads it,
+ * a segment when a condition names it (and the segments it builds on), {@code now.*} fields when
+ * read. A page asking for two slots whose first campaigns match evaluates only what those campaigns
+ * test. One per request; not thread-safe.
  */
-final class DecisionDocument implements Fields {
+final class DecisionDocument extends Fields {
+
+    private static final byte UNKNOWN = 0;
+    private static final byte EVALUATING = 1;
+    private static final byte IN = 2;
+    private static final byte OUT = 3;
+    private static final String[] WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
     private final RuleSet rules;
     final Profile profile;
@@ -27,8 +36,8 @@ final class DecisionDocument implements Fields {
     private final Object[] traitValues;
     private final boolean[] traitDone;
     private final TraitView traits = new TraitView();
-    private final List<String> segments;
-    final boolean[] inSegment;
+    private final byte[] segmentState;
+    private final Segments segments = new Segments();
     private NowView nowView;
 
     DecisionDocument(RuleSet rules, Profile profile, Map<String, ?> page, Map<String, ?> visit, long now) {
@@ -40,15 +49,7 @@ final class DecisionDocument implements Fields {
         int n = rules.traits().size();
         this.traitValues = new Object[n];
         this.traitDone = new boolean[n];
-        List<Segment> all = rules.segments();
-        this.segments = new ArrayList<>(all.size());
-        this.inSegment = new boolean[all.size()];
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).when().test(this)) {
-                inSegment[i] = true;
-                segments.add(all.get(i).id());
-            }
-        }
+        this.segmentState = new byte[rules.segments().size()];
     }
 
     @Override
@@ -76,8 +77,24 @@ final class DecisionDocument implements Fields {
         return m;
     }
 
-    List<String> segments() {
+    /** The ids of every segment the visitor is in, in dependency order. */
+    List<String> segmentIds() {
         return segments;
+    }
+
+    /** Whether the visitor is in the segment at this index, evaluating it on first use. */
+    boolean member(int index) {
+        byte s = segmentState[index];
+        if (s == IN || s == OUT) {
+            return s == IN;
+        }
+        if (s == EVALUATING) {
+            return false; // unreachable: the loader rejects cycles between segments
+        }
+        segmentState[index] = EVALUATING;
+        boolean in = rules.segments().get(index).when().test(this);
+        segmentState[index] = in ? IN : OUT;
+        return in;
     }
 
     Object trait(int index) {
@@ -90,13 +107,48 @@ final class DecisionDocument implements Fields {
 
     private NowView now() {
         if (nowView == null) {
-            nowView = new NowView(ZonedDateTime.ofInstant(Instant.ofEpochMilli(now), rules.zone()));
+            nowView = new NowView(LocalDateTime.ofInstant(Instant.ofEpochMilli(now), rules.zone()));
         }
         return nowView;
     }
 
+    /** {@code segments}: membership on demand; the whole list only when something reads it as a list. */
+    private final class Segments extends Membership {
+        private List<String> all;
+
+        @Override
+        public boolean has(String segment) {
+            Integer i = rules.segmentIndex(segment);
+            return i != null && member(i);
+        }
+
+        private List<String> all() {
+            if (all == null) {
+                List<Segment> defs = rules.segments();
+                List<String> ids = new ArrayList<>(defs.size());
+                for (int i = 0; i < defs.size(); i++) {
+                    if (member(i)) {
+                        ids.add(defs.get(i).id());
+                    }
+                }
+                all = ids;
+            }
+            return all;
+        }
+
+        @Override
+        public String get(int index) {
+            return all().get(index);
+        }
+
+        @Override
+        public int size() {
+            return all().size();
+        }
+    }
+
     /** {@code traits.*}, computed lazily. */
-    private final class TraitView implements Fields {
+    private final class TraitView extends Fields {
         @Override
         public Object field(String name) {
             Integer i = rules.traitIndex(name);
@@ -116,33 +168,44 @@ final class DecisionDocument implements Fields {
 
     /**
      * {@code now.*} in the rule set's time zone: ts (epoch ms), date ("2026-12-05"), time ("14:05"),
-     * hour, minute, weekday ("mon" … "sun"), day, month, year.
+     * hour, minute, weekday ("mon" … "sun"), day, month, year. Each computed when read.
      */
-    private final class NowView implements Fields {
-        private final Map<String, Object> fields;
+    private final class NowView extends Fields {
+        private final LocalDateTime t;
+        private final Long ts;
 
-        NowView(ZonedDateTime t) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("ts", now);
-            m.put("date", t.toLocalDate().toString());
-            m.put("time", String.format(Locale.ROOT, "%02d:%02d", t.getHour(), t.getMinute()));
-            m.put("hour", t.getHour());
-            m.put("minute", t.getMinute());
-            m.put("weekday", t.getDayOfWeek().name().substring(0, 3).toLowerCase(Locale.ROOT));
-            m.put("day", t.getDayOfMonth());
-            m.put("month", t.getMonthValue());
-            m.put("year", t.getYear());
-            this.fields = m;
+        NowView(LocalDateTime t) {
+            this.t = t;
+            this.ts = now;
         }
 
         @Override
         public Object field(String name) {
-            return fields.get(name);
+            return switch (name) {
+                case "ts" -> ts;
+                case "date" -> t.toLocalDate().toString();
+                case "time" -> twoDigits(t.getHour()) + ":" + twoDigits(t.getMinute());
+                case "hour" -> t.getHour();
+                case "minute" -> t.getMinute();
+                case "weekday" -> WEEKDAYS[t.getDayOfWeek().ordinal()];
+                case "day" -> t.getDayOfMonth();
+                case "month" -> t.getMonthValue();
+                case "year" -> t.getYear();
+                default -> null;
+            };
+        }
+
+        private String twoDigits(int n) {
+            return n < 10 ? "0" + n : Integer.toString(n);
         }
 
         @Override
         public Map<String, Object> asMap() {
-            return fields;
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (String f : RuleScope.NOW_FIELDS) {
+                m.put(f, field(f));
+            }
+            return m;
         }
     }
 }

@@ -2,7 +2,9 @@ package io.tsunagu.rules;
 
 import io.tsunagu.rules.condition.ConditionCompiler;
 import io.tsunagu.rules.condition.Path;
+import io.tsunagu.rules.condition.ValueCondition;
 import io.tsunagu.rules.condition.ValueSet;
+import io.tsunagu.rules.source.Node;
 import io.tsunagu.rules.source.Loc;
 import io.tsunagu.rules.source.Problems;
 import io.tsunagu.rules.source.Suggestions;
@@ -31,6 +33,8 @@ final class RuleScope implements ConditionCompiler.Scope {
     final Map<Path, List<String>> segmentRefs = new IdentityHashMap<>();
     /** `segments` paths of the condition being compiled, with where they were written. */
     private final Map<Path, Loc> pending = new LinkedHashMap<>();
+    /** `segments` paths whose test could not become a membership test. */
+    private final Set<Path> wholeList = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     RuleScope(Set<String> traits, Set<String> segments, Map<String, ValueSet> lists) {
         this.traits = traits;
@@ -109,6 +113,67 @@ final class RuleScope implements ConditionCompiler.Scope {
     }
 
     @Override
+    public ValueCondition rewrite(Path path, Node test, ValueCondition compiled) {
+        if (!segmentRefs.containsKey(path)) {
+            return compiled;
+        }
+        ValueCondition m = membership(test);
+        if (m == null) {
+            wholeList.add(path);
+            return compiled;
+        }
+        return m;
+    }
+
+    /** The membership form of a test that names segments, or null when it has another shape. */
+    static ValueCondition membership(Node test) {
+        if (!(test instanceof Node.MapNode ops) || ops.entries().isEmpty()) {
+            return null;
+        }
+        List<ValueCondition> parts = new ArrayList<>();
+        for (Node.Entry op : ops.entries().values()) {
+            ValueCondition part = switch (op.key()) {
+                case "$in" -> member(op.value(), ValueCondition.Member.Mode.ANY, true);
+                case "$nin" -> member(op.value(), ValueCondition.Member.Mode.NONE, true);
+                case "$all" -> member(op.value(), ValueCondition.Member.Mode.ALL, false);
+                case "$elemMatch" -> {
+                    if (op.value() instanceof Node.MapNode inner && inner.entries().size() == 1) {
+                        Node.Entry e = inner.entries().values().iterator().next();
+                        if (e.key().equals("$eq")) {
+                            yield member(new Node.ListNode(e.value().loc(), List.of(e.value())),
+                                    ValueCondition.Member.Mode.ANY, false);
+                        }
+                        if (e.key().equals("$in")) {
+                            yield member(e.value(), ValueCondition.Member.Mode.ANY, false);
+                        }
+                    }
+                    yield null;
+                }
+                default -> null;
+            };
+            if (part == null) {
+                return null;
+            }
+            parts.add(part);
+        }
+        return parts.size() == 1 ? parts.get(0) : new ValueCondition.AllOf(parts.toArray(ValueCondition[]::new));
+    }
+
+    private static ValueCondition member(Node list, ValueCondition.Member.Mode mode, boolean scalars) {
+        if (!(list instanceof Node.ListNode items)) {
+            return null;
+        }
+        String[] ids = new String[items.items().size()];
+        for (int i = 0; i < ids.length; i++) {
+            if (!(items.items().get(i) instanceof Node.Scalar s) || !(s.value() instanceof String id)) {
+                return null;
+            }
+            ids[i] = id;
+        }
+        return new ValueCondition.Member(ids, mode, scalars);
+    }
+
+    @Override
     public ValueSet list(String name) {
         return lists.get(name);
     }
@@ -127,9 +192,9 @@ final class RuleScope implements ConditionCompiler.Scope {
         List<String> out = new ArrayList<>();
         for (Map.Entry<Path, Loc> e : pending.entrySet()) {
             List<String> refs = segmentRefs.get(e.getKey());
-            if (refs.isEmpty() && strictDependencies) {
-                problems.error(e.getValue(), "a segment can test \"segments\" only by naming segments "
-                        + "($elemMatch/$eq, $in, $nin, $all), so that it is evaluated after them");
+            if ((refs.isEmpty() || wholeList.contains(e.getKey())) && strictDependencies) {
+                problems.error(e.getValue(), "a segment can test \"segments\" only by naming segments: "
+                        + "{ $elemMatch: { $eq: id } }, { $in: [ids] }, { $nin: [ids] } or { $all: [ids] }");
             }
             for (String r : refs) {
                 if (!out.contains(r)) {
@@ -138,6 +203,7 @@ final class RuleScope implements ConditionCompiler.Scope {
             }
         }
         pending.clear();
+        wholeList.clear();
         return out;
     }
 }

@@ -34,6 +34,7 @@ public final class RuleSet {
     private final List<Trait> traits;
     private final Map<String, Integer> traitIndex;
     private final List<Segment> segments;
+    private final Map<String, Integer> segmentIndex;
     private final List<Campaign> campaigns;
     private final Map<String, Campaign[]> bySlot;
     private final Map<String, ValueSet> lists;
@@ -54,6 +55,11 @@ public final class RuleSet {
         }
         this.traitIndex = Map.copyOf(index);
         this.segments = List.copyOf(segments);
+        Map<String, Integer> sIndex = new LinkedHashMap<>();
+        for (int i = 0; i < segments.size(); i++) {
+            sIndex.put(segments.get(i).id(), i);
+        }
+        this.segmentIndex = Map.copyOf(sIndex);
         this.campaigns = List.copyOf(campaigns);
         Map<String, List<Campaign>> slots = new LinkedHashMap<>();
         for (Campaign c : campaigns) {
@@ -124,7 +130,7 @@ public final class RuleSet {
 
     /** The segments the profile is in now, in dependency order. */
     public List<String> segmentsOf(Profile profile, long now) {
-        return List.copyOf(new DecisionDocument(this, profile, Map.of(), Map.of(), now).segments());
+        return List.copyOf(new DecisionDocument(this, profile, Map.of(), Map.of(), now).segmentIds());
     }
 
     /** Every trait's value for the profile now. */
@@ -151,8 +157,8 @@ public final class RuleSet {
         List<Explanation.SegmentResult> segmentResults = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
-            segmentResults.add(new Explanation.SegmentResult(s.id(), doc.inSegment[i],
-                    doc.inSegment[i] ? null : segmentFailure(s, doc)));
+            boolean member = doc.member(i);
+            segmentResults.add(new Explanation.SegmentResult(s.id(), member, member ? null : segmentFailure(s, doc)));
         }
         Map<String, String> winners = new LinkedHashMap<>();
         for (Decision d : decide(profile, page, visit, slots == null ? bySlot.keySet() : slots, now, caps)) {
@@ -217,7 +223,7 @@ public final class RuleSet {
         List<Failure> out = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
-            if (!doc.inSegment[i] && refs.contains(s.id())) {
+            if (refs.contains(s.id()) && !doc.member(i)) {
                 Failure f = segmentFailure(s, doc);
                 if (f != null) {
                     out.add(new Failure(f.loc(), "segment " + s.id() + ": " + f.clause(), f.actual(), f.causes()));
@@ -245,6 +251,10 @@ public final class RuleSet {
 
     Integer traitIndex(String name) {
         return traitIndex.get(name);
+    }
+
+    Integer segmentIndex(String id) {
+        return segmentIndex.get(id);
     }
 
     /** Segments in evaluation (dependency) order. */

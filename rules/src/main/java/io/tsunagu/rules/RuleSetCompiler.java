@@ -213,17 +213,7 @@ final class RuleSetCompiler {
     // ---- traits --------------------------------------------------------------------------------
 
     private List<Trait> traits(List<Part> parts, ProfilePolicy policy, Map<String, ValueSet> lists) {
-        ConditionCompiler where = ConditionCompiler.strict(problems, new ConditionCompiler.Scope() {
-            @Override
-            public ValueSet list(String name) {
-                return lists.get(name);
-            }
-
-            @Override
-            public Set<String> listNames() {
-                return lists.keySet();
-            }
-        });
+        ConditionCompiler where = ConditionCompiler.strict(problems, ConditionCompiler.Scope.ofLists(lists));
         TraitCompiler compiler = new TraitCompiler(problems, where, policy);
         List<Trait> out = new ArrayList<>();
         for (Part part : parts) {

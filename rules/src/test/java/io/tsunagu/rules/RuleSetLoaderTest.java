@@ -141,11 +141,14 @@ class RuleSetLoaderTest {
 
     @Test
     void segment_testingSegmentsWithoutNamingThem_isAnError() {
-        assertEquals(List.of("rules.yaml:7:13: a segment can test \"segments\" only by naming segments ($elemMatch/$eq, "
-                        + "$in, $nin, $all), so that it is evaluated after them"),
+        String message = ": a segment can test \"segments\" only by naming segments: { $elemMatch: { $eq: id } }, "
+                + "{ $in: [ids] }, { $nin: [ids] } or { $all: [ids] }";
+        assertEquals(List.of("rules.yaml:7:13" + message, "rules.yaml:9:13" + message),
                 errors(BASE + """
                           lonely:
                             when: { segments: { $size: 0 } }
+                          exact:
+                            when: { segments: [regular] }
                         """));
     }
 

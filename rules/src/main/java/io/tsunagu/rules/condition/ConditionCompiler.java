@@ -35,12 +35,35 @@ public final class ConditionCompiler {
         default void literal(Path path, Object literal, Loc loc, Problems problems) {
         }
 
+        /**
+         * May replace the compiled test of a top-level path by an equivalent, cheaper one (the
+         * rule set turns tests that name segments into {@link ValueCondition.Member}).
+         */
+        default ValueCondition rewrite(Path path, Node test, ValueCondition compiled) {
+            return compiled;
+        }
+
         /** The named id list for {@code $inGroup}, or null when there is none. */
         ValueSet list(String name);
 
         /** The names of all lists, for suggestions. */
         default Set<String> listNames() {
             return Set.of();
+        }
+
+        /** A scope that knows only named lists; any path goes. */
+        static Scope ofLists(Map<String, ValueSet> lists) {
+            return new Scope() {
+                @Override
+                public ValueSet list(String name) {
+                    return lists.get(name);
+                }
+
+                @Override
+                public Set<String> listNames() {
+                    return lists.keySet();
+                }
+            };
         }
     }
 
@@ -68,7 +91,7 @@ public final class ConditionCompiler {
 
     /** A compiler with GrowthBook's forgiving semantics, given the saved groups (named lists). */
     public static ConditionCompiler lenient(Map<String, ValueSet> lists) {
-        return new ConditionCompiler(null, lists::get);
+        return new ConditionCompiler(null, Scope.ofLists(lists));
     }
 
     /** Compiles a top-level condition. */
@@ -133,6 +156,9 @@ public final class ConditionCompiler {
                     scope.checkPath(path, e.keyLoc(), problems);
                 }
                 ValueCondition test = value(e.value(), topLevel ? path : null, false);
+                if (topLevel && strict()) {
+                    test = scope.rewrite(path, e.value(), test);
+                }
                 return new Condition.Field(path, test, e.keyLoc(), text);
             }
         }

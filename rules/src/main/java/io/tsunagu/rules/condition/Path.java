@@ -19,6 +19,9 @@ public final class Path {
         this.parts = text.split("\\.", -1);
         this.indexes = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
+            // Interned, so that a map whose keys are interned too (Jackson interns JSON field names,
+            // Java literals are interned) finds them by identity instead of comparing characters.
+            parts[i] = parts[i].intern();
             indexes[i] = arrayIndex(parts[i]);
         }
     }

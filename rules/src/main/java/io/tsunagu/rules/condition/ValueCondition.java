@@ -254,6 +254,51 @@ public sealed interface ValueCondition {
         }
     }
 
+    /**
+     * A test of {@code segments} that names segments — {@code $elemMatch: {$eq: id}} or {@code $in}
+     * (ANY), {@code $all} (ALL), {@code $nin} (NONE) — compiled so that only the named segments are
+     * evaluated. On any other value it means exactly what the operators mean; {@code scalars} says
+     * whether a single value is tested as such ({@code $in}, {@code $nin}) or fails ({@code $elemMatch},
+     * {@code $all} need an array).
+     */
+    record Member(String[] ids, Mode mode, boolean scalars) implements ValueCondition {
+
+        public enum Mode { ANY, ALL, NONE }
+
+        @Override
+        public boolean test(Object value) {
+            if (value instanceof Membership m) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (decided(m.has(ids[i]))) {
+                        return mode == Mode.ANY;
+                    }
+                }
+                return mode != Mode.ANY;
+            }
+            if (!Js.isScalar(value) && value instanceof List<?> l) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (decided(l.contains(ids[i]))) {
+                        return mode == Mode.ANY;
+                    }
+                }
+                return mode != Mode.ANY;
+            }
+            if (scalars && value instanceof String s) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (ids[i].equals(s)) {
+                        return mode == Mode.ANY;
+                    }
+                }
+            }
+            return mode == Mode.NONE;
+        }
+
+        /** Whether one answer settles the test: a member for ANY and NONE, a non-member for ALL. */
+        private boolean decided(boolean member) {
+            return mode == Mode.ALL ? !member : member;
+        }
+    }
+
     /** A part that can never hold, e.g. an unknown operator when compiling leniently. */
     record Never(String reason) implements ValueCondition {
         @Override

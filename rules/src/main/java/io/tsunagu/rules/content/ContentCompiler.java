@@ -108,9 +108,4 @@ public final class ContentCompiler {
         }
         return s;
     }
-
-    /** For messages: the suggestion helper, re-exported for placeholder roots. */
-    static String didYouMean(String word, List<String> options) {
-        return Suggestions.didYouMean(word, options);
-    }
 }

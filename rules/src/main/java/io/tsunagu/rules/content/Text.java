@@ -49,6 +49,9 @@ public final class Text {
 
     /** How a value reads inside text: numbers without ".0", lists comma-separated, objects not at all. */
     static String show(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
         if (v == null || Js.isObject(v)) {
             return "";
         }

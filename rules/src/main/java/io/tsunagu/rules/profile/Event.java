@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * id twice is a no-op, so a retried request or a re-imported row never counts twice. A {@code where}
  * condition sees the event as an object with {@code type}, {@code ts}, {@code id} and the properties.
  */
-public final class Event implements Fields {
+public final class Event extends Fields {
 
     /** Event types are identifiers: they appear in trait definitions and in aggregate keys. */
     public static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");

@@ -76,25 +76,32 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
 
     /** The aggregate keys a dimension property contributes: one per scalar value, lists element-wise. */
     public static List<String> dimensionValues(Object v) {
-        if (v == null) {
-            return List.of();
+        String single = dimensionValue(v);
+        if (single != null) {
+            return List.of(single);
         }
         if (v instanceof List<?> list) {
             List<String> out = new ArrayList<>(list.size());
             for (Object o : list) {
-                if (o instanceof String || o instanceof Number || o instanceof Boolean) {
-                    String s = clip(Js.toStr(o));
-                    if (!out.contains(s)) {
-                        out.add(s);
-                    }
+                String s = dimensionValue(o);
+                if (s != null && !out.contains(s)) {
+                    out.add(s);
                 }
             }
             return out;
         }
-        if (v instanceof String || v instanceof Number || v instanceof Boolean) {
-            return List.of(clip(Js.toStr(v)));
-        }
         return List.of();
+    }
+
+    /** The aggregate key of a scalar value (a string, number or boolean), or null for anything else. */
+    public static String dimensionValue(Object v) {
+        if (v instanceof String s) {
+            return clip(s);
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return clip(Js.toStr(v));
+        }
+        return null;
     }
 
     private static String clip(String s) {

@@ -4,7 +4,6 @@ import io.tsunagu.rules.condition.Condition;
 import io.tsunagu.rules.profile.Aggregates;
 import io.tsunagu.rules.profile.DailySeries;
 import io.tsunagu.rules.profile.Event;
-import io.tsunagu.rules.profile.Profile;
 
 /**
  * The events a trait looks at: one type, optionally filtered by a {@code where} condition. When the
@@ -83,10 +82,5 @@ public final class EventSelector {
     /** Aggregate count of the selected events on one day. */
     double aggregateCountOn(Aggregates a, int day) {
         return aggregateCount(a, day, day);
-    }
-
-    /** Retained selected events of the profile. */
-    Event[] events(Profile p) {
-        return p.events(type);
     }
 }

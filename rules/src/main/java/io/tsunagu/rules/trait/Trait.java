@@ -198,7 +198,7 @@ public sealed interface Trait {
             int result = DailySeries.NONE;
             for (int i = s.indexFrom(w.fromDay); i < s.size() && s.day(i) <= w.trimmedToDay; i++) {
                 int day = s.day(i);
-                if (s.value(i) - retainedOn(w, day, dim, value) > 0) {
+                if (s.value(i) - w.retainedOn(day, events, dim, value) > 0) {
                     result = day;
                     if (!last) {
                         break;
@@ -208,18 +208,6 @@ public sealed interface Trait {
             return result;
         }
 
-        private long retainedOn(Window w, int day, String dim, String value) {
-            long n = 0;
-            int from = Window.lowerBound(w.events, Window.dayStart(day));
-            int to = Window.lowerBound(w.events, Window.dayStart(day + 1));
-            for (int i = from; i < to; i++) {
-                Event e = w.events[i];
-                if (events.matches(e) && (dim == null || ProfilePolicy.dimensionValues(e.prop(dim)).contains(value))) {
-                    n++;
-                }
-            }
-            return n;
-        }
     }
 
     /**
@@ -239,10 +227,14 @@ public sealed interface Trait {
             for (int i = w.lo; i < w.hi; i++) {
                 Event e = w.events[i];
                 if (events.matches(e)) {
-                    for (String v : ProfilePolicy.dimensionValues(prop.resolve(e))) {
-                        long[] t = tally.computeIfAbsent(v, k -> new long[2]);
-                        t[0]++;
-                        t[1] = Math.max(t[1], e.ts());
+                    Object v = prop.resolve(e);
+                    String single = ProfilePolicy.dimensionValue(v);
+                    if (single != null) {
+                        count(tally, single, e.ts());
+                    } else if (v != null) {
+                        for (String each : ProfilePolicy.dimensionValues(v)) {
+                            count(tally, each, e.ts());
+                        }
                     }
                 }
             }
@@ -267,6 +259,16 @@ public sealed interface Trait {
                 out.add(entries.get(i).getKey());
             }
             return Collections.unmodifiableList(out);
+        }
+
+        private static void count(Map<String, long[]> tally, String value, long ts) {
+            long[] t = tally.get(value);
+            if (t == null) {
+                t = new long[2];
+                tally.put(value, t);
+            }
+            t[0]++;
+            t[1] = Math.max(t[1], ts);
         }
 
         private void addTrimmed(Profile p, Window w, String dim, Map<String, long[]> tally) {
@@ -330,7 +332,7 @@ public sealed interface Trait {
                 boolean complete = true;
                 for (int i = 1; i < steps.length && complete; i++) {
                     boolean sameAsPrevious = steps[i].events().type().equals(steps[i - 1].events().type());
-                    int j = sameAsPrevious ? upperIndex(times[i], prev) : lowerIndex(times[i], prev);
+                    int j = firstIndex(times[i], prev, sameAsPrevious);
                     if (j >= times[i].length) {
                         complete = false;
                     } else {
@@ -350,14 +352,14 @@ public sealed interface Trait {
         /** Times of the step's events in the window, oldest first; trimmed ones at their day's start. */
         private long[] occurrences(Profile p, EventSelector sel, long now) {
             Window w = new Window(p, sel.type(), within, now);
-            List<Long> out = new ArrayList<>();
+            Times out = new Times();
             if (w.trimmed && sel.aggregatable()) {
                 Aggregates a = p.aggregates();
                 DailySeries s = !sel.hasWhere() ? a.count(sel.type()) : null;
                 int to = w.trimmedToDay;
                 for (int day = w.fromDay == Integer.MIN_VALUE ? firstDay(a, sel) : w.fromDay;
                         day != DailySeries.NONE && day <= to; day++) {
-                    double trimmed = (s != null ? s.on(day) : sel.aggregateCountOn(a, day)) - retainedOn(w, sel, day);
+                    double trimmed = (s != null ? s.on(day) : sel.aggregateCountOn(a, day)) - w.retainedOn(day, sel, null, null);
                     if (trimmed > 0) {
                         out.add(Math.max(w.start, Window.dayStart(day)));
                     }
@@ -368,11 +370,24 @@ public sealed interface Trait {
                     out.add(w.events[i].ts());
                 }
             }
-            long[] times = new long[out.size()];
-            for (int i = 0; i < times.length; i++) {
-                times[i] = out.get(i);
+            return out.toArray();
+        }
+
+        /** A growable list of times without boxing. */
+        private static final class Times {
+            private long[] values = new long[16];
+            private int size;
+
+            void add(long t) {
+                if (size == values.length) {
+                    values = java.util.Arrays.copyOf(values, size * 2);
+                }
+                values[size++] = t;
             }
-            return times;
+
+            long[] toArray() {
+                return java.util.Arrays.copyOf(values, size);
+            }
         }
 
         private static int firstDay(Aggregates a, EventSelector sel) {
@@ -380,38 +395,13 @@ public sealed interface Trait {
             return s == null || s.size() == 0 ? DailySeries.NONE : s.day(0);
         }
 
-        private static long retainedOn(Window w, EventSelector sel, int day) {
-            long n = 0;
-            int from = Window.lowerBound(w.events, Window.dayStart(day));
-            int to = Window.lowerBound(w.events, Window.dayStart(day + 1));
-            for (int i = from; i < to; i++) {
-                if (sel.matches(w.events[i])) {
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        private static int lowerIndex(long[] a, long t) {
+        /** Index of the first time {@code >= t} (or {@code > t} when {@code after}). */
+        private static int firstIndex(long[] a, long t, boolean after) {
             int lo = 0;
             int hi = a.length;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (a[mid] < t) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
-
-        private static int upperIndex(long[] a, long t) {
-            int lo = 0;
-            int hi = a.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (a[mid] <= t) {
+                if (a[mid] < t || (after && a[mid] == t)) {
                     lo = mid + 1;
                 } else {
                     hi = mid;

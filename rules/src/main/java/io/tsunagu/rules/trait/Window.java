@@ -3,6 +3,7 @@ package io.tsunagu.rules.trait;
 import io.tsunagu.rules.profile.Aggregates;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.rules.profile.ProfilePolicy;
 
 /**
  * The time range a trait reads, {@code [start, now]}, split into the part the retained events cover
@@ -76,6 +77,20 @@ final class Window {
         long from = fromDay == Integer.MIN_VALUE ? Long.MIN_VALUE : fromDay * DAY;
         long to = (trimmedToDay + 1L) * DAY - 1;
         return new int[] {lowerBound(events, from), upperBound(events, to)};
+    }
+
+    /** Kept events on {@code day} that the selector matches and, with a dimension, that have the value. */
+    long retainedOn(int day, EventSelector selector, String dim, String value) {
+        long n = 0;
+        int from = lowerBound(events, dayStart(day));
+        int to = lowerBound(events, dayStart(day + 1));
+        for (int i = from; i < to; i++) {
+            Event e = events[i];
+            if (selector.matches(e) && (dim == null || ProfilePolicy.dimensionValues(e.prop(dim)).contains(value))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static long dayStart(int day) {
