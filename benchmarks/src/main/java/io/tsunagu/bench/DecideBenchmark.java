@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -51,6 +52,13 @@ public class DecideBenchmark {
     static final List<String> CATEGORIES = List.of("coats", "knitwear", "shoes", "bags", "accessories", "denim");
     static final List<String> STORES = List.of("shibuya", "shibuya", "shibuya", "ginza", "shinjuku", "umeda", "sapporo");
 
+    /**
+     * Events in the profile's history. 200: every event is kept. 2000: the store keeps the last 200
+     * of each type and traits read the older ones from daily aggregates.
+     */
+    @Param({"200", "2000"})
+    public int history;
+
     private RuleSet rules;
     private Profile profile;
     private Map<String, Object> page;
@@ -71,7 +79,7 @@ public class DecideBenchmark {
         if (rules.segments().size() != 30 || rules.campaigns().size() != 50) {
             throw new IllegalStateException("expected 30 segments and 50 campaigns, got " + rules);
         }
-        profile = profile(now);
+        profile = profile(now, history);
         page = new LinkedHashMap<>();
         page.put("type", "product");
         page.put("url", "/p/P-1042");
@@ -119,11 +127,11 @@ public class DecideBenchmark {
 
     // ---- profile ---------------------------------------------------------------------------------
 
-    /** A gold member in Tokyo with 200 events over the last 400 days, the same on every run. */
-    static Profile profile(long now) {
+    /** A gold member in Tokyo with {@code n} events over the last 400 days, the same on every run. */
+    static Profile profile(long now, int n) {
         Random r = new Random(20261120L);
-        List<Event> events = new ArrayList<>(200);
-        for (int i = 0; i < 200; i++) {
+        List<Event> events = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             long ts = now - (long) (r.nextDouble() * 400 * DAY);
             String id = "E-" + i;
             int kind = r.nextInt(100);
