@@ -2,9 +2,11 @@ package io.tsunagu.rules;
 
 import io.tsunagu.rules.condition.Condition;
 import io.tsunagu.rules.condition.ConditionCompiler;
+import io.tsunagu.rules.condition.Path;
 import io.tsunagu.rules.content.Content;
 import io.tsunagu.rules.content.ContentCompiler;
 import io.tsunagu.rules.source.Durations;
+import io.tsunagu.rules.source.Loc;
 import io.tsunagu.rules.source.Node;
 import io.tsunagu.rules.source.Problems;
 import io.tsunagu.rules.source.Shapes;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /** Compiles one entry of {@code campaigns:}. */
@@ -22,18 +25,22 @@ final class CampaignCompiler {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     private static final Pattern SLOT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final List<String> KEYS = List.of("id", "description", "slot", "priority", "enabled", "schedule",
-            "cap", "when", "seed", "variants", "content");
+            "cap", "when", "seed", "bucket_by", "variants", "content");
 
     private final Problems problems;
     private final ConditionCompiler conditions;
     private final ContentCompiler contents;
     private final ZoneId zone;
+    private final BiConsumer<Path, Loc> checkPath;
 
-    CampaignCompiler(Problems problems, ConditionCompiler conditions, ContentCompiler contents, ZoneId zone) {
+    /** @param checkPath reports a document path that does not exist (for bucket_by) */
+    CampaignCompiler(Problems problems, ConditionCompiler conditions, ContentCompiler contents, ZoneId zone,
+            BiConsumer<Path, Loc> checkPath) {
         this.problems = problems;
         this.conditions = conditions;
         this.contents = contents;
         this.zone = zone;
+        this.checkPath = checkPath;
     }
 
     /** The campaign, or null when it has errors (all reported). */
@@ -54,12 +61,20 @@ final class CampaignCompiler {
         FrequencyCap cap = def.has("cap") ? cap(def.get("cap")) : null;
         Condition when = def.has("when") ? conditions.compile(def.get("when")) : Condition.ALWAYS;
         String seed = def.has("seed") ? Shapes.string(def.get("seed"), "seed", problems) : id;
+        Path bucketBy = null;
+        if (def.has("bucket_by")) {
+            String path = Shapes.string(def.get("bucket_by"), "bucket_by", problems);
+            if (path != null) {
+                bucketBy = Path.of(path);
+                checkPath.accept(bucketBy, def.get("bucket_by").loc());
+            }
+        }
         List<Variant> variants = variants(def, id);
         if (problems.errorCount() > before) {
             return null;
         }
-        return new Campaign(id, description, slot, priority, enabled, schedule[0], schedule[1], cap, when, seed, variants,
-                def.loc());
+        return new Campaign(id, description, slot, priority, enabled, schedule[0], schedule[1], cap, when, seed, bucketBy,
+                variants, def.loc());
     }
 
     private long[] schedule(Node node) {

@@ -124,7 +124,7 @@ public final class RuleSet {
     }
 
     private static Decision decision(Campaign c, DecisionDocument doc) {
-        Variant v = c.variantFor(doc.profile.id());
+        Variant v = c.variantFor(c.bucketId(doc, doc.profile.id()));
         return new Decision(c.slot(), c.id(), v.id(), v.content() == null ? null : v.content().render(doc));
     }
 
@@ -197,7 +197,7 @@ public final class RuleSet {
             outcome = Explanation.Outcome.CONDITION_FAILED;
             reason = "condition failed: " + failure;
         } else {
-            variant = c.variantFor(doc.profile.id()).id();
+            variant = c.variantFor(c.bucketId(doc, doc.profile.id())).id();
             String winner = winners.get(c.slot());
             if (c.id().equals(winner)) {
                 outcome = Explanation.Outcome.SELECTED;

@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Turns parsed rule files into a {@link RuleSet}, collecting every problem of every file before
@@ -73,9 +74,10 @@ final class RuleSetCompiler {
         RuleScope scope = new RuleScope(declaredKeys(sections.get("traits")), declaredKeys(sections.get("segments")), lists);
         ConditionCompiler conditions = ConditionCompiler.strict(problems, scope);
         List<Segment> segments = segments(sections.get("segments"), conditions, scope);
-        ContentCompiler contents = new ContentCompiler(problems, (path, loc) -> scope.checkRoot(path, loc, problems, true));
+        BiConsumer<Path, Loc> documentPath = (path, loc) -> scope.checkRoot(path, loc, problems, true);
+        ContentCompiler contents = new ContentCompiler(problems, documentPath);
         List<Campaign> campaigns = campaigns(sections.get("campaigns"),
-                new CampaignCompiler(problems, conditions, contents, settings.zone()), scope);
+                new CampaignCompiler(problems, conditions, contents, settings.zone(), documentPath), scope);
         if (problems.hasErrors()) {
             throw new RuleLoadException(problems.errors(), problems.warnings());
         }

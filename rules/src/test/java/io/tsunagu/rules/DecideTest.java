@@ -167,6 +167,30 @@ class DecideTest {
     }
 
     @Test
+    void bucketBy_keepsTheBrowsersVariantWhenTheProfileIdChangesAtLogin() {
+        RuleSet r = rules("""
+                campaigns:
+                  - id: exp
+                    slot: hero
+                    bucket_by: visit.vid
+                    variants:
+                      - { id: first, weight: 50, content: { template: banner } }
+                      - { id: second, weight: 50, content: { template: banner } }
+                """);
+        for (String vid : List.of("V-1", "V-2", "V-3", "V-4", "V-5", "V-6")) {
+            String anonymous = r.decide(Profile.empty(vid), Map.of(), Map.of("vid", vid), List.of("hero"), NOW,
+                    ImpressionCounts.NONE).get(0).variant();
+            String member = r.decide(Profile.empty("M-" + vid), Map.of(), Map.of("vid", vid, "uid", "M-" + vid),
+                    List.of("hero"), NOW, ImpressionCounts.NONE).get(0).variant();
+            assertEquals(anonymous, member, vid);
+            assertEquals(Bucketing.hash("exp", vid, 2) < 0.5 ? "first" : "second", member);
+        }
+        String withoutVid = r.decide(Profile.empty("M-9"), Map.of(), Map.of(), List.of("hero"), NOW,
+                ImpressionCounts.NONE).get(0).variant();
+        assertEquals(Bucketing.hash("exp", "M-9", 2) < 0.5 ? "first" : "second", withoutVid, "falls back to the profile id");
+    }
+
+    @Test
     void content_rendersPlaceholders_withFallbacks() {
         RuleSet r = rules("""
                 traits:

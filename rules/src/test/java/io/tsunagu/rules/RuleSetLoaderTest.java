@@ -216,7 +216,7 @@ class RuleSetLoaderTest {
                         + "(did you mean \"campaigns\"?)"),
                 errors("campaign: []\n"));
         assertEquals(List.of("rules.yaml:4:5: unknown key \"priorty\" in campaign \"c\"; expected one of id, description, "
-                        + "slot, priority, enabled, schedule, cap, when, seed, variants, content (did you mean \"priority\"?)"),
+                        + "slot, priority, enabled, schedule, cap, when, seed, bucket_by, variants, content (did you mean \"priority\"?)"),
                 errors("""
                         campaigns:
                           - id: c
