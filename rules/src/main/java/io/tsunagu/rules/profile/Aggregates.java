@@ -178,6 +178,56 @@ public final class Aggregates {
         return Double.NaN;
     }
 
+    /**
+     * These aggregates with {@code updates} applied, as the store applies them (for keeping a cached
+     * snapshot current without reading it back). Copy-on-write: unchanged series are shared.
+     */
+    public Aggregates plus(List<AggregateUpdate> updates) {
+        if (updates.isEmpty()) {
+            return this;
+        }
+        Map<String, DailySeries> s = new HashMap<>(series);
+        Map<String, Long> f = new HashMap<>(first);
+        Map<String, Long> l = new HashMap<>(last);
+        Map<String, List<String>> v = new HashMap<>(values);
+        for (AggregateUpdate u : updates) {
+            String field = u.field();
+            if (field.startsWith("first|")) {
+                f.merge(field.substring(6), (long) u.value(), Math::min);
+                continue;
+            }
+            if (field.startsWith("last|")) {
+                l.merge(field.substring(5), (long) u.value(), Math::max);
+                continue;
+            }
+            int a = field.indexOf('|');
+            int b = a < 0 ? -1 : field.indexOf('|', a + 1);
+            int day = dayOf(field);
+            if (b < 0 || day == DailySeries.NONE) {
+                continue;
+            }
+            String key = field.substring(0, a) + field.substring(b);
+            DailySeries old = s.get(key);
+            s.put(key, old == null ? new DailySeries(new int[] {day}, new double[] {u.value()}) : old.with(day, u));
+            if (field.startsWith("n|")) {
+                int c = field.indexOf('|', b + 1);
+                int eq = c < 0 ? -1 : field.indexOf('=', c + 1);
+                if (eq > 0) {
+                    String typeDim = field.substring(b + 1, eq);
+                    String value = field.substring(eq + 1);
+                    List<String> known = v.getOrDefault(typeDim, List.of());
+                    if (!known.contains(value)) {
+                        List<String> more = new ArrayList<>(known);
+                        more.add(value);
+                        Collections.sort(more);
+                        v.put(typeDim, List.copyOf(more));
+                    }
+                }
+            }
+        }
+        return new Aggregates(Map.copyOf(s), Map.copyOf(f), Map.copyOf(l), Map.copyOf(v));
+    }
+
     public boolean isEmpty() {
         return series.isEmpty() && first.isEmpty();
     }

@@ -19,6 +19,30 @@ public final class DailySeries {
         this.values = values;
     }
 
+    /** This series with one update applied on {@code day}, as a new series. */
+    DailySeries with(int day, AggregateUpdate u) {
+        int i = java.util.Arrays.binarySearch(days, day);
+        if (i >= 0) {
+            double[] v = values.clone();
+            v[i] = switch (u.op()) {
+                case ADD -> v[i] + u.value();
+                case MIN -> Math.min(v[i], u.value());
+                case MAX -> Math.max(v[i], u.value());
+            };
+            return new DailySeries(days, v);
+        }
+        int at = -i - 1;
+        int[] d = new int[days.length + 1];
+        double[] v = new double[values.length + 1];
+        System.arraycopy(days, 0, d, 0, at);
+        System.arraycopy(values, 0, v, 0, at);
+        d[at] = day;
+        v[at] = u.value();
+        System.arraycopy(days, at, d, at + 1, days.length - at);
+        System.arraycopy(values, at, v, at + 1, values.length - at);
+        return new DailySeries(d, v);
+    }
+
     public int size() {
         return days.length;
     }

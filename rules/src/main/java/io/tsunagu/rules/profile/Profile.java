@@ -25,17 +25,18 @@ public final class Profile {
 
     private final String id;
     private final Map<String, Object> attributes;
-    private final Event[] events;
     private final Map<String, Event[]> byType;
     private final Map<String, Long> retainedFrom;
     private final Aggregates aggregates;
+    /** All kept events in time order, built on first use (decisions read events by type). */
+    private volatile Event[] timeline;
 
     private Profile(Builder b) {
         this.id = b.id;
         this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
         Event[] all = b.events.toArray(NO_EVENTS);
         Arrays.sort(all, BY_TIME);
-        this.events = all;
+        this.timeline = all;
         Map<String, List<Event>> grouped = new HashMap<>();
         for (Event e : all) {
             grouped.computeIfAbsent(e.type(), k -> new ArrayList<>()).add(e);
@@ -45,6 +46,15 @@ public final class Profile {
         this.byType = Map.copyOf(types);
         this.retainedFrom = Map.copyOf(b.retainedFrom);
         this.aggregates = b.aggregates;
+    }
+
+    private Profile(String id, Map<String, Object> attributes, Map<String, Event[]> byType,
+            Map<String, Long> retainedFrom, Aggregates aggregates) {
+        this.id = id;
+        this.attributes = attributes;
+        this.byType = byType;
+        this.retainedFrom = retainedFrom;
+        this.aggregates = aggregates;
     }
 
     public static Builder builder(String id) {
@@ -66,7 +76,98 @@ public final class Profile {
 
     /** All retained events, oldest first. Do not modify the array. */
     public Event[] events() {
-        return events;
+        Event[] t = timeline;
+        if (t == null) {
+            List<Event> all = new ArrayList<>();
+            for (Event[] es : byType.values()) {
+                all.addAll(Arrays.asList(es));
+            }
+            t = all.toArray(NO_EVENTS);
+            Arrays.sort(t, BY_TIME);
+            timeline = t;
+        }
+        return t;
+    }
+
+    /**
+     * This profile after {@code additions} were stored under {@code policy} at {@code now}: each new
+     * event (by id) joins its type's events in time order, the oldest beyond the policy's limit are
+     * trimmed, and the aggregates take the event's updates — what the store does, so that a cached
+     * snapshot stays exact without being read back. Events older than the policy's horizon are not
+     * stored, as in the store.
+     *
+     * <p>An event older than its type's {@link #retainedFrom} cannot be applied exactly (it may repeat
+     * a trimmed event, which only the store remembers): check {@link #appendsExactly} first and read
+     * the profile back from the store instead. Such events are ignored here.
+     */
+    public Profile withEvents(List<Event> additions, ProfilePolicy policy, long now) {
+        Map<String, Event[]> types = new HashMap<>(byType);
+        Map<String, Long> retained = new HashMap<>(retainedFrom);
+        List<AggregateUpdate> updates = new ArrayList<>();
+        long horizon = policy.horizon(now);
+        boolean changed = false;
+        for (Event e : additions) {
+            if (e.ts() < horizon || e.ts() < retained.getOrDefault(e.type(), Long.MIN_VALUE)) {
+                continue;
+            }
+            Event[] old = types.getOrDefault(e.type(), NO_EVENTS);
+            if (e.id() != null && hasId(old, e.id())) {
+                continue;
+            }
+            int at = old.length;
+            while (at > 0 && old[at - 1].ts() > e.ts()) {
+                at--;
+            }
+            int drop = Math.max(0, old.length + 1 - policy.maxEventsPerType());
+            Event[] next = new Event[old.length + 1 - drop];
+            int n = 0;
+            long newestDropped = Long.MIN_VALUE;
+            for (int i = 0; i <= old.length; i++) {
+                Event x = i == at ? e : old[i < at ? i : i - 1];
+                if (i < drop) {
+                    newestDropped = x.ts();
+                } else {
+                    next[n++] = x;
+                }
+            }
+            if (drop > 0) {
+                retained.merge(e.type(), newestDropped + 1, Math::max);
+            }
+            types.put(e.type(), next);
+            updates.addAll(policy.updatesFor(e));
+            changed = true;
+        }
+        if (!changed) {
+            return this;
+        }
+        return new Profile(id, attributes, Map.copyOf(types), Map.copyOf(retained), aggregates.plus(updates));
+    }
+
+    /** Whether {@link #withEvents} can apply this event exactly (it is not older than the trimmed part). */
+    public boolean appendsExactly(Event e) {
+        return e.ts() >= retainedFrom(e.type());
+    }
+
+    /** This profile with attributes set (a null value removes the attribute). */
+    public Profile withAttributes(Map<String, ?> changes) {
+        Map<String, Object> a = new LinkedHashMap<>(attributes);
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                a.remove(k);
+            } else {
+                a.put(k, v);
+            }
+        });
+        return new Profile(id, Collections.unmodifiableMap(a), byType, retainedFrom, aggregates);
+    }
+
+    private static boolean hasId(Event[] events, String id) {
+        for (int i = events.length - 1; i >= 0; i--) {
+            if (id.equals(events[i].id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Retained events of one type, oldest first (empty if none). Do not modify the array. */
@@ -95,7 +196,7 @@ public final class Profile {
     public Builder toBuilder() {
         Builder b = new Builder(id);
         b.attributes.putAll(attributes);
-        b.events.addAll(Arrays.asList(events));
+        b.events.addAll(Arrays.asList(events()));
         b.retainedFrom.putAll(retainedFrom);
         b.aggregates = aggregates;
         return b;
@@ -103,7 +204,11 @@ public final class Profile {
 
     @Override
     public String toString() {
-        return "Profile[" + id + ", " + attributes.size() + " attributes, " + events.length + " events]";
+        int n = 0;
+        for (Event[] es : byType.values()) {
+            n += es.length;
+        }
+        return "Profile[" + id + ", " + attributes.size() + " attributes, " + n + " events]";
     }
 
     public static final class Builder {

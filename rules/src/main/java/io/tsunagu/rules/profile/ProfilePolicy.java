@@ -36,6 +36,11 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
         measures = List.copyOf(measures);
     }
 
+    /** Events before this time (epoch ms) are not stored: their days fell out of the aggregates. */
+    public long horizon(long now) {
+        return now - aggregateDays * 86_400_000L;
+    }
+
     public boolean isDimension(String prop) {
         return dimensions.contains(prop);
     }
@@ -134,14 +139,10 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
             }
         }
         unique.sort((a, b) -> Long.compare(a.ts(), b.ts()));
+        unique.removeIf(e -> e.ts() < horizon(now));
         Map<String, Double> fields = new HashMap<>();
-        int oldestDay = Aggregates.day(now) - aggregateDays;
         for (Event e : unique) {
             for (AggregateUpdate u : updatesFor(e)) {
-                int day = Aggregates.dayOf(u.field());
-                if (day != DailySeries.NONE && day < oldestDay) {
-                    continue;
-                }
                 fields.merge(u.field(), u.value(), switch (u.op()) {
                     case ADD -> Double::sum;
                     case MIN -> Math::min;

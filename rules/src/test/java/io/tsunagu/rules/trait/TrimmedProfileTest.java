@@ -75,6 +75,42 @@ class TrimmedProfileTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void withEvents_inBatches_equalsStoringThemAllAtOnce(long seed) {
+        List<Event> events = new ArrayList<>(history(seed));
+        events.sort(java.util.Comparator.comparingLong(Event::ts));
+        // Nearly in time order, as live traffic is: swap neighbours, and retry a recent request.
+        Random r = new Random(seed);
+        for (int i = 1; i < events.size(); i += 1 + r.nextInt(5)) {
+            java.util.Collections.swap(events, i - 1, i);
+        }
+        events.add(events.get(events.size() - 3));
+        Profile expected = KEEP_20.apply("M-1", Map.of(), events, NOW);
+        Profile incremental = Profile.empty("M-1");
+        for (int i = 0; i < events.size(); i += 7) {
+            List<Event> batch = events.subList(i, Math.min(events.size(), i + 7));
+            for (Event e : batch) {
+                assertTrue(incremental.appendsExactly(e) || e.ts() < NOW - 800 * DAY, e.toString());
+            }
+            incremental = incremental.withEvents(batch, KEEP_20, NOW);
+        }
+        for (String type : List.of("store_visit", "purchase", "page_view")) {
+            assertEquals(List.of(expected.events(type)), List.of(incremental.events(type)), type);
+            assertEquals(expected.retainedFrom(type), incremental.retainedFrom(type), type);
+        }
+        assertEquals(RULES.traitValues(expected, NOW), RULES.traitValues(incremental, NOW));
+    }
+
+    @org.junit.jupiter.api.Test
+    void withEvents_refusesEventsOlderThanTheTrimmedPart() {
+        List<Event> events = history(5);
+        Profile stored = KEEP_20.apply("M-1", Map.of(), events, NOW);
+        Event late = new Event("late", "purchase", stored.retainedFrom("purchase") - DAY, Map.of("amount", 100));
+        assertEquals(false, stored.appendsExactly(late));
+        assertTrue(stored.withEvents(List.of(late), KEEP_20, NOW) == stored, "unchanged: the caller must reload");
+    }
+
+    @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 42, 2026})
     void traits_ofATrimmedProfile_equalTheFullHistory(long seed) {
         List<Event> events = history(seed);
