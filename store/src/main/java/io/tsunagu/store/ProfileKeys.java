@@ -1,0 +1,66 @@
+package io.tsunagu.store;
+
+import java.util.regex.Pattern;
+
+/**
+ * The Redis key layout of profiles — the one place it is written down.
+ *
+ * <p>Every key of one profile shares the hash tag {@code {pid}}, so they live in one cluster slot and
+ * one script can change them atomically:
+ * <pre>
+ *   PREFIX:{pid}:a         hash    attribute → JSON value
+ *   PREFIX:{pid}:e:TYPE    zset    kept events of one type, scored by time, member = encoded event
+ *   PREFIX:{pid}:t         set     the event types the profile has
+ *   PREFIX:{pid}:i         zset    ids of every event stored within the horizon (also trimmed ones)
+ *   PREFIX:{pid}:g         hash    daily aggregates (field names: see rules' Aggregates)
+ *   PREFIX:{pid}:m         hash    r:TYPE → retained-from time of TYPE; merged:VID → 1
+ *   PREFIX:alias:{vid}     string  the member id a visitor id belongs to
+ *   PREFIX:changes         channel "origin\npid\npid…": profiles that changed
+ * </pre>
+ */
+public final class ProfileKeys {
+
+    /**
+     * Visitor and member ids: printable, no braces (they would break the hash tag), no separators
+     * used in messages. Anything else is rejected at the API.
+     */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+=-]{1,128}");
+
+    private final String prefix;
+
+    public ProfileKeys(String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9_.-]{1,32}")) {
+            throw new IllegalArgumentException("bad key prefix \"" + prefix + "\": letters, digits, _ . - (at most 32)");
+        }
+        this.prefix = prefix;
+    }
+
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The key base of a profile; scripts derive every other key of the profile from it. */
+    public String base(String pid) {
+        return prefix + ":{" + pid + "}";
+    }
+
+    public String attributes(String pid) {
+        return base(pid) + ":a";
+    }
+
+    public String aggregates(String pid) {
+        return base(pid) + ":g";
+    }
+
+    public String alias(String vid) {
+        return prefix + ":alias:{" + vid + "}";
+    }
+
+    public String changes() {
+        return prefix + ":changes";
+    }
+}

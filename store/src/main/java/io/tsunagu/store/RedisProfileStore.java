@@ -1,0 +1,277 @@
+package io.tsunagu.store;
+
+import io.tsunagu.rules.profile.AggregateUpdate;
+import io.tsunagu.rules.profile.Aggregates;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.rules.profile.ProfilePolicy;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Profiles in Redis: reading one (one round trip), storing events (idempotently, with their aggregate
+ * updates, in one script call per profile), attributes, aliases and merges. The server and the loader
+ * both write through this class, so there is one encoding and one set of scripts.
+ *
+ * <p>Requests can also be built without sending them ({@code …Request} methods) so that callers
+ * pipeline many profiles' writes in one batch.
+ */
+public final class RedisProfileStore {
+
+    private final Redis redis;
+    private final ProfileKeys keys;
+
+    public RedisProfileStore(Redis redis, ProfileKeys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    public ProfileKeys keys() {
+        return keys;
+    }
+
+    /** Loads the scripts into Redis's script cache (again after a Redis restart). */
+    public Future<Void> prepare() {
+        List<Request> loads = new ArrayList<>();
+        for (Script s : Script.values()) {
+            loads.add(Request.cmd(Command.SCRIPT).arg("LOAD").arg(s.source));
+        }
+        return redis.batch(loads).mapEmpty();
+    }
+
+    /** Sends requests pipelined; reloads the scripts once if Redis lost them (it restarted). */
+    public Future<List<Response>> batch(List<Request> requests) {
+        return redis.batch(requests).recover(e -> isNoScript(e)
+                ? prepare().compose(v -> redis.batch(requests))
+                : Future.failedFuture(e));
+    }
+
+    private Future<Response> send(Request request) {
+        return redis.send(request).recover(e -> isNoScript(e)
+                ? prepare().compose(v -> redis.send(request))
+                : Future.failedFuture(e));
+    }
+
+    static boolean isNoScript(Throwable e) {
+        return e.getMessage() != null && e.getMessage().contains("NOSCRIPT");
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    public Request loadRequest(String pid) {
+        return Request.cmd(Command.EVALSHA).arg(Script.LOAD.sha).arg(1).arg(keys.base(pid));
+    }
+
+    /** The profile as stored; an empty profile for an id never seen. */
+    public Future<Profile> load(String pid) {
+        return send(loadRequest(pid)).map(r -> decodeProfile(pid, r));
+    }
+
+    /** Decodes the answer of {@link #loadRequest}. */
+    public static Profile decodeProfile(String pid, Response r) {
+        Profile.Builder b = Profile.builder(pid);
+        Response attributes = r.get(0);
+        for (int i = 0; i + 1 < attributes.size(); i += 2) {
+            b.attribute(attributes.get(i).toString(), EventCodec.decodeValue(attributes.get(i + 1).toString()));
+        }
+        Response meta = r.get(1);
+        for (int i = 0; i + 1 < meta.size(); i += 2) {
+            String field = meta.get(i).toString();
+            if (field.startsWith("r:")) {
+                b.retainedFrom(field.substring(2), Long.parseLong(meta.get(i + 1).toString()));
+            }
+        }
+        Response aggregates = r.get(2);
+        if (aggregates.size() > 0) {
+            Map<String, String> fields = new HashMap<>(aggregates.size());
+            for (int i = 0; i + 1 < aggregates.size(); i += 2) {
+                fields.put(aggregates.get(i).toString(), aggregates.get(i + 1).toString());
+            }
+            b.aggregates(Aggregates.fromFields(fields));
+        }
+        Response events = r.get(3);
+        for (int i = 0; i < events.size(); i++) {
+            b.event(EventCodec.decode(events.get(i).toString()));
+        }
+        return b.build();
+    }
+
+    // ---- writing events ------------------------------------------------------------------------
+
+    /** Stores events of one profile; duplicates (by id) and events beyond the horizon are ignored. */
+    public Request applyRequest(String pid, List<Event> events, ProfilePolicy policy, long now) {
+        return apply(pid, events, policy, now, "", List.of(), Map.of());
+    }
+
+    public Future<ApplyResult> apply(String pid, List<Event> events, ProfilePolicy policy, long now) {
+        return send(applyRequest(pid, events, policy, now)).map(RedisProfileStore::result);
+    }
+
+    /** Decodes the answer of {@link #applyRequest}. */
+    public static ApplyResult result(Response r) {
+        return new ApplyResult(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong());
+    }
+
+    private Request apply(String pid, List<Event> events, ProfilePolicy policy, long now, String marker,
+            List<AggregateUpdate> guarded, Map<String, Object> guardedAttributes) {
+        Request r = Request.cmd(Command.EVALSHA).arg(Script.APPLY.sha).arg(1).arg(keys.base(pid))
+                .arg(policy.maxEventsPerType()).arg(policy.horizon(now)).arg(marker)
+                .arg(guarded.size()).arg(guardedAttributes.size());
+        for (AggregateUpdate u : guarded) {
+            update(r, u);
+        }
+        guardedAttributes.forEach((k, v) -> r.arg(k).arg(EventCodec.encodeValue(v)));
+        for (Event e : events) {
+            List<AggregateUpdate> updates = policy.updatesFor(e);
+            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(updates.size());
+            for (AggregateUpdate u : updates) {
+                update(r, u);
+            }
+        }
+        return r;
+    }
+
+    private static void update(Request r, AggregateUpdate u) {
+        String op = switch (u.op()) {
+            case ADD -> "+";
+            case MIN -> "<";
+            case MAX -> ">";
+        };
+        double v = u.value();
+        r.arg(u.field()).arg(op).arg(v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15
+                ? Long.toString((long) v) : Double.toString(v));
+    }
+
+    // ---- attributes ----------------------------------------------------------------------------
+
+    /** Sets attributes (a null value removes one). */
+    public Request attributesRequest(String pid, Map<String, ?> attributes) {
+        Request set = Request.cmd(Command.HSET).arg(keys.attributes(pid));
+        int n = 0;
+        for (Map.Entry<String, ?> e : attributes.entrySet()) {
+            if (e.getValue() != null) {
+                set.arg(e.getKey()).arg(EventCodec.encodeValue(e.getValue()));
+                n++;
+            }
+        }
+        return n > 0 ? set : null;
+    }
+
+    public Future<Void> setAttributes(String pid, Map<String, ?> attributes) {
+        List<Request> requests = new ArrayList<>(2);
+        Request set = attributesRequest(pid, attributes);
+        if (set != null) {
+            requests.add(set);
+        }
+        Request del = Request.cmd(Command.HDEL).arg(keys.attributes(pid));
+        int removed = 0;
+        for (Map.Entry<String, ?> e : attributes.entrySet()) {
+            if (e.getValue() == null) {
+                del.arg(e.getKey());
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            requests.add(del);
+        }
+        return requests.isEmpty() ? Future.succeededFuture() : redis.batch(requests).mapEmpty();
+    }
+
+    // ---- identity ------------------------------------------------------------------------------
+
+    public Request aliasRequest(String vid) {
+        return Request.cmd(Command.GET).arg(keys.alias(vid));
+    }
+
+    /** The member id a visitor id was linked to at sign-in, or null. */
+    public Future<String> alias(String vid) {
+        return redis.send(aliasRequest(vid)).map(r -> r == null ? null : r.toString());
+    }
+
+    public Future<Void> setAlias(String vid, String uid) {
+        return redis.send(Request.cmd(Command.SET).arg(keys.alias(vid)).arg(uid)).mapEmpty();
+    }
+
+    /** The raw aggregate fields of a profile (needed to merge an anonymous profile's trimmed history). */
+    public Future<Map<String, String>> aggregateFields(String pid) {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.aggregates(pid))).map(r -> {
+            Map<String, String> m = new HashMap<>();
+            if (r != null) {
+                for (int i = 0; i + 1 < r.size(); i += 2) {
+                    m.put(r.get(i).toString(), r.get(i + 1).toString());
+                }
+            }
+            return m;
+        });
+    }
+
+    /**
+     * Merges an anonymous visitor's profile into a member's, exactly once even when several requests
+     * do it at the same time: events are applied by id (repeats are ignored), and what only the
+     * aggregates still know (trimmed events) plus the attributes are added under a once-marker.
+     *
+     * @param anonymousAggregates the anonymous profile's raw aggregate fields
+     */
+    public Future<ApplyResult> merge(Profile anonymous, Map<String, String> anonymousAggregates, String uid,
+            ProfilePolicy policy, long now) {
+        List<Event> events = List.of(anonymous.events());
+        Map<String, Double> kept = new HashMap<>();
+        for (Event e : events) {
+            for (AggregateUpdate u : policy.updatesFor(e)) {
+                if (u.op() == AggregateUpdate.Op.ADD) {
+                    kept.merge(u.field(), u.value(), Double::sum);
+                }
+            }
+        }
+        // Aggregate fields minus what the kept events will add again = the trimmed events' share.
+        List<AggregateUpdate> trimmedShare = new ArrayList<>();
+        anonymousAggregates.forEach((field, text) -> {
+            double total;
+            try {
+                total = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                return;
+            }
+            if (field.startsWith("lo|") || field.startsWith("first|")) {
+                trimmedShare.add(new AggregateUpdate(field, AggregateUpdate.Op.MIN, total));
+            } else if (field.startsWith("hi|") || field.startsWith("last|")) {
+                trimmedShare.add(new AggregateUpdate(field, AggregateUpdate.Op.MAX, total));
+            } else {
+                double rest = total - kept.getOrDefault(field, 0.0);
+                if (Math.abs(rest) > 1e-9) {
+                    trimmedShare.add(new AggregateUpdate(field, AggregateUpdate.Op.ADD, rest));
+                }
+            }
+        });
+        return send(apply(uid, events, policy, now, "merged:" + anonymous.id(), trimmedShare, anonymous.attributes()))
+                .map(RedisProfileStore::result);
+    }
+
+    /** Deletes every key of a profile. */
+    public Future<Void> drop(String pid) {
+        return send(Request.cmd(Command.EVALSHA).arg(Script.DROP.sha).arg(1).arg(keys.base(pid))).mapEmpty();
+    }
+
+    // ---- change notifications --------------------------------------------------------------------
+
+    /** Tells every server instance (but {@code origin}'s own) that these profiles changed. */
+    public Request changesRequest(String origin, Collection<String> pids) {
+        StringBuilder sb = new StringBuilder(origin);
+        for (String pid : pids) {
+            sb.append('\n').append(pid);
+        }
+        return Request.cmd(Command.PUBLISH).arg(keys.changes()).arg(sb.toString());
+    }
+
+    public Future<Void> publishChanges(String origin, Collection<String> pids) {
+        return pids.isEmpty() ? Future.succeededFuture() : redis.send(changesRequest(origin, pids)).mapEmpty();
+    }
+}

@@ -1,0 +1,236 @@
+package io.tsunagu.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.rules.profile.ProfilePolicy;
+import io.tsunagu.store.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store against a real Redis: what the scripts keep must equal the reference policy, exactly. */
+class RedisProfileStoreTest {
+
+    static final long DAY = 86_400_000L;
+    static final long NOW = Instant.parse("2026-11-20T01:00:00Z").toEpochMilli();
+    static final ProfilePolicy KEEP_10 = new ProfilePolicy(10, 800, ProfilePolicy.DEFAULT.dimensions(),
+            ProfilePolicy.DEFAULT.measures());
+
+    static Vertx vertx;
+    static Redis redis;
+    RedisProfileStore store;
+
+    @BeforeAll
+    static void connect() {
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.shared().url())
+                .setProtocolNegotiation(false).setMaxPoolSize(8).setMaxPoolWaiting(1000));
+    }
+
+    @AfterAll
+    static void close() {
+        redis.close();
+        vertx.close();
+    }
+
+    @BeforeEach
+    void freshKeys() {
+        store = new RedisProfileStore(redis, new ProfileKeys(TestRedis.prefix()));
+        await(store.prepare());
+    }
+
+    static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static List<Event> history(long seed, int n) {
+        Random r = new Random(seed);
+        List<Event> events = new ArrayList<>();
+        String[] stores = {"shibuya", "ginza", "umeda"};
+        String[] brands = {"kumo", "hoshi", "nami"};
+        for (int i = 0; i < n; i++) {
+            long ts = NOW - (long) (r.nextDouble() * 400 * DAY);
+            Map<String, Object> props = new LinkedHashMap<>();
+            String type = switch (r.nextInt(3)) {
+                case 0 -> {
+                    props.put("store_id", stores[r.nextInt(3)]);
+                    yield "store_visit";
+                }
+                case 1 -> {
+                    props.put("channel", r.nextBoolean() ? "store" : "web");
+                    props.put("brand", brands[r.nextInt(3)]);
+                    props.put("amount", 100 + r.nextInt(9000));
+                    props.put("items", List.of(Map.of("sku", "S-" + i)));
+                    yield "purchase";
+                }
+                default -> {
+                    props.put("brand", brands[r.nextInt(3)]);
+                    props.put("price", 12.5);
+                    yield "page_view";
+                }
+            };
+            events.add(new Event("e" + seed + "-" + i, type, ts, props));
+        }
+        return events;
+    }
+
+    static void assertSameProfile(Profile expected, Profile actual) {
+        for (String type : List.of("store_visit", "purchase", "page_view")) {
+            assertEquals(Arrays.asList(expected.events(type)).toString(), Arrays.asList(actual.events(type)).toString(), type);
+            assertEquals(expected.retainedFrom(type), actual.retainedFrom(type), type);
+        }
+        assertEquals(expected.attributes(), actual.attributes());
+        for (String type : List.of("store_visit", "purchase", "page_view")) {
+            assertEquals(expected.aggregates().first(type), actual.aggregates().first(type), type);
+            assertEquals(expected.aggregates().last(type), actual.aggregates().last(type), type);
+            var e = expected.aggregates().count(type);
+            var a = actual.aggregates().count(type);
+            assertEquals(e == null, a == null, type);
+            if (e != null) {
+                assertEquals(e.sum(Integer.MIN_VALUE, Integer.MAX_VALUE), a.sum(Integer.MIN_VALUE, Integer.MAX_VALUE), 1e-9, type);
+                assertEquals(e.size(), a.size(), type);
+            }
+            for (String dim : List.of("store_id", "brand", "channel")) {
+                assertEquals(expected.aggregates().values(type, dim), actual.aggregates().values(type, dim), type + "." + dim);
+            }
+        }
+        var es = expected.aggregates().sum("purchase", "amount", "channel", "store");
+        var as = actual.aggregates().sum("purchase", "amount", "channel", "store");
+        assertEquals(es.sum(Integer.MIN_VALUE, Integer.MAX_VALUE), as.sum(Integer.MIN_VALUE, Integer.MAX_VALUE), 1e-6);
+    }
+
+    @Test
+    void apply_thenLoad_equalsTheReferencePolicy() {
+        List<Event> events = history(1, 120);
+        for (int i = 0; i < events.size(); i += 25) {
+            ApplyResult r = await(store.apply("M-1", events.subList(i, Math.min(events.size(), i + 25)), KEEP_10, NOW));
+            assertEquals(Math.min(25, events.size() - i), r.applied());
+        }
+        await(store.setAttributes("M-1", Map.of("member_rank", "gold", "age", 34L, "tags", List.of("a", "b"))));
+        Profile expected = KEEP_10.apply("M-1", Map.of("member_rank", "gold", "age", 34L, "tags", List.of("a", "b")),
+                events, NOW);
+        assertSameProfile(expected, await(store.load("M-1")));
+    }
+
+    @Test
+    void apply_twice_countsOnce_evenAfterTrimming() {
+        List<Event> events = history(2, 60);
+        assertEquals(60, await(store.apply("M-2", events, KEEP_10, NOW)).applied());
+        ApplyResult again = await(store.apply("M-2", events, KEEP_10, NOW));
+        assertEquals(new ApplyResult(0, 60, 0), again, "a re-import changes nothing, trimmed events included");
+        assertSameProfile(KEEP_10.apply("M-2", Map.of(), events, NOW), await(store.load("M-2")));
+    }
+
+    @Test
+    void apply_rejectsEventsBeyondTheHorizon() {
+        Event ancient = new Event("old", "purchase", NOW - 900 * DAY, Map.of("amount", 5));
+        assertEquals(new ApplyResult(0, 0, 1), await(store.apply("M-3", List.of(ancient), KEEP_10, NOW)));
+        assertEquals(0, await(store.load("M-3")).events().length);
+    }
+
+    @Test
+    void load_ofAnUnknownId_isEmpty() {
+        Profile p = await(store.load("nobody"));
+        assertEquals(0, p.events().length);
+        assertTrue(p.attributes().isEmpty());
+    }
+
+    @Test
+    void attributes_keepTheirTypes_andNullRemoves() {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("rank", "gold");
+        attrs.put("nps", 9L);
+        attrs.put("score", 4.5);
+        attrs.put("opt_in", true);
+        await(store.setAttributes("M-4", attrs));
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("opt_in", null);
+        change.put("rank", "platinum");
+        await(store.setAttributes("M-4", change));
+        assertEquals(Map.of("rank", "platinum", "nps", 9L, "score", 4.5), await(store.load("M-4")).attributes());
+    }
+
+    @Test
+    void merge_concurrently_countsTheAnonymousHistoryExactlyOnce() {
+        List<Event> anonymous = history(3, 40); // 40 events, 10 kept per type: trimmed ones live in aggregates
+        await(store.apply("V-anon", anonymous, KEEP_10, NOW));
+        await(store.setAttributes("V-anon", Map.of("utm_source", "newsletter")));
+        List<Event> member = history(4, 30);
+        await(store.apply("M-5", member, KEEP_10, NOW));
+        await(store.setAttributes("M-5", Map.of("member_rank", "silver")));
+
+        Profile anon = await(store.load("V-anon"));
+        Map<String, String> anonAggregates = await(store.aggregateFields("V-anon"));
+        List<Future<ApplyResult>> merges = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            merges.add(store.merge(anon, anonAggregates, "M-5", KEEP_10, NOW));
+        }
+        List<ApplyResult> results = merges.stream().map(RedisProfileStoreTest::await).toList();
+        assertEquals(anon.events().length, results.stream().mapToLong(ApplyResult::applied).sum(),
+                "each kept anonymous event applied by exactly one of the merges");
+
+        List<Event> all = new ArrayList<>(member);
+        all.addAll(anonymous);
+        Profile expected = KEEP_10.apply("M-5", Map.of("member_rank", "silver", "utm_source", "newsletter"), all, NOW);
+        assertSameProfile(expected, await(store.load("M-5")));
+    }
+
+    @Test
+    void alias_andDrop() {
+        assertNull(await(store.alias("V-9")));
+        await(store.setAlias("V-9", "M-9"));
+        assertEquals("M-9", await(store.alias("V-9")));
+        await(store.apply("V-9", history(5, 10), KEEP_10, NOW));
+        await(store.drop("V-9"));
+        assertEquals(0, await(store.load("V-9")).events().length);
+    }
+
+    @Test
+    void scriptsAreReloaded_whenRedisLostThem() {
+        await(redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+        assertEquals(10, await(store.apply("M-6", history(6, 10), KEEP_10, NOW)).applied());
+        assertEquals(10, await(store.load("M-6")).events().length);
+    }
+
+    @Test
+    void changeFeed_deliversOtherInstancesChanges_notOwn() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        RedisOptions options = new RedisOptions().setConnectionString(TestRedis.shared().url()).setProtocolNegotiation(false);
+        ChangeFeed feed = new ChangeFeed(vertx, options, store.keys(), "instance-b");
+        vertx.runOnContext(v -> feed.start(seen::add, ready::countDown));
+        assertTrue(ready.await(5, TimeUnit.SECONDS));
+        await(store.publishChanges("instance-b", List.of("M-own")));
+        await(store.publishChanges("instance-a", List.of("M-1", "M-2")));
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (seen.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        feed.close();
+        assertEquals(List.of("M-1", "M-2"), seen);
+    }
+}
