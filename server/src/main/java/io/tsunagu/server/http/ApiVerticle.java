@@ -1,0 +1,248 @@
+package io.tsunagu.server.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.tsunagu.rules.Decision;
+import io.tsunagu.rules.ImpressionCounts;
+import io.tsunagu.rules.RuleSet;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.server.Components;
+import io.tsunagu.server.profile.ProfileService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API. One instance per event loop; all share the {@link Components}. Handlers never block:
+ * profile reads are futures, decisions are pure computation, writes are queued.
+ *
+ * <p>Errors are JSON {@code {"error", "message"}} with the right status; input a client can send
+ * never produces a 5xx or a stack trace.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String JSON_TYPE = "application/json";
+
+    private final Components c;
+    private HttpServer server;
+
+    public ApiVerticle(Components components) {
+        this.c = components;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        if (!c.config().allowedOrigins().isEmpty()) {
+            CorsHandler cors = CorsHandler.create()
+                    .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                    .allowedHeaders(Set.of("Content-Type", "Authorization"));
+            if (c.config().allowedOrigins().contains("*")) {
+                cors.addOrigin("*");
+            } else {
+                cors.addOrigins(c.config().allowedOrigins());
+            }
+            router.route().handler(cors);
+        }
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(c.config().bodyLimit());
+        // Checked on routes of their own, before any body handler: Vert.x would decode a form body itself.
+        router.post("/v1/*").handler(this::requireJsonOrText);
+        router.post("/admin/*").handler(this::requireJsonOrText);
+        router.post("/v1/decide").handler(body).handler(this::decide);
+        router.post("/v1/events").handler(body).handler(this::events);
+        router.get("/health").handler(ctx -> respond(ctx, 200, Json.write(Map.of("status", "ok"))));
+        router.get("/ready").handler(this::ready);
+        router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8").end(c.metrics().prometheus()));
+        new AdminApi(c, vertx).mount(router, body);
+        router.route().last().handler(ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
+                + " " + ctx.request().path()));
+        router.route().failureHandler(this::failure);
+        HttpServerOptions options = new HttpServerOptions().setHost(c.config().host()).setPort(c.config().port())
+                .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(60);
+        return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    /** JSON, or text/plain holding JSON (so that browsers skip the CORS preflight). */
+    private void requireJsonOrText(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || type.startsWith(JSON_TYPE) || type.startsWith("text/plain")) {
+            ctx.next();
+        } else {
+            fail(ctx, 415, "unsupported_media_type", "send the body as application/json or text/plain, not " + type);
+        }
+    }
+
+    // ---- decide --------------------------------------------------------------------------------
+
+    private void decide(RoutingContext ctx) {
+        Requests.Decide req = Requests.decide(Json.parse(ctx.body().buffer()));
+        long now = System.currentTimeMillis();
+        c.profiles().visitor(req.who().vid(), req.who().uid(), req.who().signature()).onSuccess(v -> {
+            RuleSet rules = c.rules().current();
+            Event view = pageView(req, now);
+            Profile profile = c.profiles().record(v, List.of(view), now);
+            List<Decision> decisions = rules.decide(profile, req.page(), visit(v), req.slots(), now,
+                    ImpressionCounts.fromProfile(profile));
+            c.metrics().decideRequests.increment();
+            respond(ctx, 200, decideBody(v, decisions));
+        }).onFailure(ctx::fail);
+    }
+
+    /** The page view a decide request records: the page's fields, with its type as page_type. */
+    private static Event pageView(Requests.Decide req, long now) {
+        Map<String, Object> props = new LinkedHashMap<>(req.page().size() + 1);
+        req.page().forEach((k, v) -> props.put(k.equals("type") ? "page_type" : k, v));
+        return new Event(req.pageViewId() == null ? Requests.newId() : req.pageViewId(), "page_view", now, props);
+    }
+
+    /** What conditions see as {@code visit.*}. */
+    static Map<String, Object> visit(ProfileService.Visitor v) {
+        Map<String, Object> m = new LinkedHashMap<>(4);
+        if (v.vid() != null) {
+            m.put("vid", v.vid());
+        }
+        if (v.identified()) {
+            m.put("uid", v.uid());
+        }
+        m.put("identified", v.identified());
+        return m;
+    }
+
+    private static Buffer decideBody(ProfileService.Visitor v, List<Decision> decisions) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            if (v.vid() != null) {
+                g.writeStringField("vid", v.vid());
+            }
+            g.writeBooleanField("identified", v.identified());
+            if (v.degraded()) {
+                g.writeBooleanField("degraded", true);
+            }
+            g.writeArrayFieldStart("decisions");
+            for (Decision d : decisions) {
+                g.writeStartObject();
+                g.writeStringField("slot", d.slot());
+                g.writeStringField("campaign", d.campaign());
+                g.writeStringField("variant", d.variant());
+                if (d.content() != null) {
+                    g.writeFieldName("content");
+                    Json.write(g, d.content());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Buffer.buffer(out.toByteArray());
+    }
+
+    // ---- events --------------------------------------------------------------------------------
+
+    private void events(RoutingContext ctx) {
+        long now = System.currentTimeMillis();
+        Requests.Track req = Requests.events(Json.parse(ctx.body().buffer()), now);
+        c.profiles().visitor(req.who().vid(), req.who().uid(), req.who().signature()).onSuccess(v -> {
+            c.profiles().record(v, req.events(), now);
+            c.metrics().eventRequests.increment();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("accepted", req.events().size());
+            body.put("identified", v.identified());
+            respond(ctx, 202, Json.write(body));
+        }).onFailure(ctx::fail);
+    }
+
+    // ---- health --------------------------------------------------------------------------------
+
+    private void ready(RoutingContext ctx) {
+        boolean redis = c.redisUp().getAsBoolean();
+        boolean writes = c.writes().isHealthy();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ready", redis && writes);
+        body.put("redis", redis ? "up" : "down");
+        body.put("writes", writes ? "ok" : "buffering");
+        body.put("buffered_events", c.writes().size());
+        body.put("rules", c.rules().status().fingerprint());
+        respond(ctx, redis && writes ? 200 : 503, Json.write(body));
+    }
+
+    // ---- responses -----------------------------------------------------------------------------
+
+    static void respond(RoutingContext ctx, int status, Buffer body) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(body);
+    }
+
+    static void fail(RoutingContext ctx, int status, String code, String message) {
+        ctx.fail(new ApiException(status, code, message));
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        int status;
+        String code;
+        String message;
+        if (t instanceof ApiException e) {
+            status = e.status();
+            code = e.code();
+            message = e.getMessage();
+        } else if (ctx.statusCode() == 413) {
+            status = 413;
+            code = "body_too_large";
+            message = "the body is larger than " + c.config().bodyLimit() + " bytes";
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            status = ctx.statusCode();
+            code = "bad_request";
+            message = t == null ? "the request cannot be served" : t.getMessage();
+        } else {
+            status = 500;
+            code = "internal";
+            String ref = Requests.newId().substring(0, 12);
+            message = "something went wrong on our side (reference " + ref + ")";
+            LOG.error("internal error (reference {}) on {} {}", ref, ctx.request().method(), ctx.request().path(), t);
+        }
+        if (status >= 500) {
+            c.metrics().serverErrors.increment();
+        } else {
+            c.metrics().clientErrors.increment();
+        }
+        if (ctx.response().ended()) {
+            return;
+        }
+        if (status == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        respond(ctx, status, Json.error(code, message));
+    }
+}

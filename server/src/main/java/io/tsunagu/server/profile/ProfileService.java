@@ -1,0 +1,245 @@
+package io.tsunagu.server.profile;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.rules.profile.ProfilePolicy;
+import io.tsunagu.server.Metrics;
+import io.tsunagu.store.RedisProfileStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the profile a request is about and keeps cached profiles current.
+ *
+ * <p><b>Identity.</b> A member id counts only when signed ({@link Identity}). A visitor id that once
+ * signed in is an alias of that member: its later requests, signed or not, go to the member's profile.
+ * The first signed request for a visitor id merges the anonymous profile into the member's
+ * ({@link RedisProfileStore#merge}, exactly once even when requests race) and records the alias.
+ *
+ * <p><b>Caching.</b> Profiles are immutable snapshots in Caffeine. A hit costs no Redis call; a miss
+ * costs one round trip (the alias lookup, when needed, is pipelined with the profile read). New
+ * events are applied to the cached snapshot as the store applies them and written behind
+ * ({@link WriteBehind}), so the visitor's next page sees them without a read. Changes made elsewhere
+ * arrive as invalidations ({@link #invalidate}); a TTL is only a safety net.
+ *
+ * <p><b>Failing open.</b> If Redis does not answer within the configured timeout the request is
+ * served from an empty profile (not cached): the page still gets an answer, fast.
+ */
+public final class ProfileService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileService.class);
+    private static final String NO_ALIAS = "";
+
+    /** Who a request is from, and their profile as of now. */
+    public record Visitor(String pid, String vid, String uid, boolean identified, Profile profile, boolean degraded) {
+    }
+
+    private final RedisProfileStore store;
+    private final Identity identity;
+    private final Supplier<ProfilePolicy> policy;
+    private final WriteBehind writes;
+    private final Metrics metrics;
+    private final String origin;
+    private final long timeoutMs;
+    private final Cache<String, Profile> profiles;
+    /** vid → uid, or "" for "no alias". */
+    private final Cache<String, String> aliases;
+    private final ConcurrentHashMap<String, Future<Profile>> loading = new ConcurrentHashMap<>();
+
+    public ProfileService(RedisProfileStore store, Identity identity, Supplier<ProfilePolicy> policy, WriteBehind writes,
+            Metrics metrics, String origin, Duration timeout, long maxProfiles, Duration ttl) {
+        this.store = store;
+        this.identity = identity;
+        this.policy = policy;
+        this.writes = writes;
+        this.metrics = metrics;
+        this.origin = origin;
+        this.timeoutMs = timeout.toMillis();
+        this.profiles = Caffeine.newBuilder().maximumSize(maxProfiles).expireAfterWrite(ttl).build();
+        this.aliases = Caffeine.newBuilder().maximumSize(maxProfiles).expireAfterWrite(ttl).build();
+        metrics.gauge("tsunagu_profile_cache_size", profiles::estimatedSize);
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    /**
+     * The visitor behind a request: a signed member, or the anonymous visitor id (through its alias
+     * when it has one). A bad signature is not an error: the request is anonymous.
+     */
+    public Future<Visitor> visitor(String vid, String uid, String signature) {
+        boolean identified = uid != null && identity.verify(uid, signature);
+        if (identified) {
+            if (vid == null || uid.equals(aliases.getIfPresent(vid))) {
+                return profile(uid).map(p -> new Visitor(uid, vid, uid, true, p, false))
+                        .recover(e -> failOpen(uid, vid, uid, true, e));
+            }
+            return signedWithNewAlias(vid, uid).recover(e -> failOpen(uid, vid, uid, true, e));
+        }
+        String alias = aliases.getIfPresent(vid);
+        if (alias != null) {
+            String pid = alias.isEmpty() ? vid : alias;
+            return profile(pid).map(p -> new Visitor(pid, vid, null, false, p, false))
+                    .recover(e -> failOpen(pid, vid, null, false, e));
+        }
+        return anonymousWithUnknownAlias(vid).recover(e -> failOpen(vid, vid, null, false, e));
+    }
+
+    /** A cached profile, or one read from Redis (one round trip; concurrent reads of one profile share it). */
+    public Future<Profile> profile(String pid) {
+        Profile cached = profiles.getIfPresent(pid);
+        if (cached != null) {
+            metrics.cacheHits.increment();
+            return Future.succeededFuture(cached);
+        }
+        metrics.cacheMisses.increment();
+        Future<Profile> inFlight = loading.get(pid);
+        if (inFlight != null) {
+            return inFlight;
+        }
+        Future<Profile> load = store.load(pid).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+        Future<Profile> previous = loading.putIfAbsent(pid, load);
+        if (previous != null) {
+            return previous;
+        }
+        return load.andThen(ar -> {
+            // Cache only if no invalidation arrived while reading (it removes the in-flight entry).
+            if (loading.remove(pid, load) && ar.succeeded()) {
+                profiles.put(pid, ar.result());
+            }
+        });
+    }
+
+    private Future<Visitor> anonymousWithUnknownAlias(String vid) {
+        return store.batch(List.of(store.aliasRequest(vid), store.loadRequest(vid)))
+                .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .compose(rs -> {
+                    metrics.cacheMisses.increment();
+                    String alias = text(rs.get(0));
+                    aliases.put(vid, alias == null ? NO_ALIAS : alias);
+                    if (alias == null) {
+                        Profile p = RedisProfileStore.decodeProfile(vid, rs.get(1));
+                        profiles.put(vid, p);
+                        return Future.succeededFuture(new Visitor(vid, vid, null, false, p, false));
+                    }
+                    return profile(alias).map(p -> new Visitor(alias, vid, null, false, p, false));
+                });
+    }
+
+    private Future<Visitor> signedWithNewAlias(String vid, String uid) {
+        Profile cached = profiles.getIfPresent(uid);
+        List<Request> requests = new ArrayList<>(2);
+        requests.add(store.aliasRequest(vid));
+        if (cached == null) {
+            requests.add(store.loadRequest(uid));
+        }
+        return store.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(rs -> {
+            Profile member = cached;
+            if (member == null) {
+                metrics.cacheMisses.increment();
+                member = RedisProfileStore.decodeProfile(uid, rs.get(1));
+                profiles.put(uid, member);
+            } else {
+                metrics.cacheHits.increment();
+            }
+            if (uid.equals(text(rs.get(0)))) {
+                aliases.put(vid, uid);
+                Profile p = member;
+                return Future.succeededFuture(new Visitor(uid, vid, uid, true, p, false));
+            }
+            // A merge takes a few round trips; it runs once per visitor id, so give it more time.
+            return merge(vid, uid).timeout(Math.max(250, 5 * timeoutMs), TimeUnit.MILLISECONDS)
+                    .map(p -> new Visitor(uid, vid, uid, true, p, false));
+        });
+    }
+
+    /**
+     * Makes {@code vid} an alias of {@code uid}, first moving the anonymous history into the member's
+     * profile. Safe to run concurrently and again: the store counts each event once.
+     */
+    private Future<Profile> merge(String vid, String uid) {
+        long now = System.currentTimeMillis();
+        ProfilePolicy p = policy.get();
+        return store.load(vid).compose(anonymous -> {
+            boolean empty = anonymous.events().length == 0 && anonymous.attributes().isEmpty();
+            Future<?> moved = empty ? Future.succeededFuture()
+                    : store.aggregateFields(vid).compose(fields -> store.merge(anonymous, fields, uid, p, now));
+            return moved;
+        }).compose(v -> store.setAlias(vid, uid))
+                .compose(v -> store.drop(vid))
+                .compose(v -> store.publishChanges(origin, List.of(uid, vid)))
+                .compose(v -> {
+                    metrics.merges.increment();
+                    invalidate(uid);
+                    invalidate(vid);
+                    aliases.put(vid, uid);
+                    return profile(uid);
+                });
+    }
+
+    private Future<Visitor> failOpen(String pid, String vid, String uid, boolean identified, Throwable e) {
+        metrics.failOpen.increment();
+        LOG.debug("answering from an empty profile: {}", e.toString());
+        return Future.succeededFuture(new Visitor(pid, vid, uid, identified, Profile.empty(pid), true));
+    }
+
+    private static String text(Response r) {
+        return r == null ? null : r.toString();
+    }
+
+    /**
+     * Records events for the visitor: queued for Redis and applied to the cached snapshot.
+     *
+     * @return the visitor's profile including the events
+     */
+    public Profile record(Visitor v, List<Event> events, long now) {
+        ProfilePolicy p = policy.get();
+        if (!writes.enqueue(v.pid(), events)) {
+            return v.profile();
+        }
+        if (v.degraded()) {
+            return v.profile().withEvents(events, p, now);
+        }
+        for (Event e : events) {
+            if (!v.profile().appendsExactly(e)) {
+                // Older than what the snapshot keeps: only the store can tell if it is new. Re-read later.
+                invalidate(v.pid());
+                return v.profile().withEvents(events, p, now);
+            }
+        }
+        return profiles.asMap().compute(v.pid(), (k, old) -> (old != null ? old : v.profile()).withEvents(events, p, now));
+    }
+
+    /** Sets attributes on the cached snapshot (the caller writes them to Redis). */
+    public void applyAttributes(String pid, Map<String, ?> attributes) {
+        profiles.asMap().computeIfPresent(pid, (k, old) -> old.withAttributes(attributes));
+    }
+
+    /** Drops a profile (and an alias of that id) that changed elsewhere. */
+    public void invalidate(String id) {
+        loading.remove(id);
+        profiles.invalidate(id);
+        aliases.invalidate(id);
+        metrics.invalidations.increment();
+    }
+
+    /** Drops everything: changes may have been missed (the change feed reconnected). */
+    public void invalidateAll() {
+        loading.clear();
+        profiles.invalidateAll();
+        aliases.invalidateAll();
+    }
+}
