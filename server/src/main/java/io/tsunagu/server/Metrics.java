@@ -11,7 +11,7 @@ public final class Metrics {
     public final LongAdder decideRequests = new LongAdder();
     public final LongAdder eventRequests = new LongAdder();
     public final LongAdder clientErrors = new LongAdder();
-    public final LongAdder serverErrors = new LongAdder();
+    public final LongAdder internalErrors = new LongAdder();
     public final LongAdder cacheHits = new LongAdder();
     public final LongAdder cacheMisses = new LongAdder();
     public final LongAdder failOpen = new LongAdder();
@@ -43,7 +43,7 @@ public final class Metrics {
         counter(sb, "tsunagu_decide_requests_total", "Decide requests answered", decideRequests);
         counter(sb, "tsunagu_event_requests_total", "Event requests answered", eventRequests);
         counter(sb, "tsunagu_client_errors_total", "Requests answered with a 4xx", clientErrors);
-        counter(sb, "tsunagu_server_errors_total", "Requests answered with a 5xx", serverErrors);
+        counter(sb, "tsunagu_internal_errors_total", "Requests that failed on a bug (500); a 503 while Redis is down is not one", internalErrors);
         counter(sb, "tsunagu_profile_cache_hits_total", "Profiles found in the near-cache", cacheHits);
         counter(sb, "tsunagu_profile_cache_misses_total", "Profiles read from Redis", cacheMisses);
         counter(sb, "tsunagu_fail_open_total", "Decisions made from an empty profile because Redis did not answer", failOpen);

@@ -232,9 +232,9 @@ public final class ApiVerticle extends VerticleBase {
             message = "something went wrong on our side (reference " + ref + ")";
             LOG.error("internal error (reference {}) on {} {}", ref, ctx.request().method(), ctx.request().path(), t);
         }
-        if (status >= 500) {
-            c.metrics().serverErrors.increment();
-        } else {
+        if (status == 500) {
+            c.metrics().internalErrors.increment();
+        } else if (status < 500) {
             c.metrics().clientErrors.increment();
         }
         if (ctx.response().ended()) {

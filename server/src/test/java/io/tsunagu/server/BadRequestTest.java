@@ -1,0 +1,131 @@
+package io.tsunagu.server;
+
+import static io.tsunagu.server.testing.Http.json;
+import static io.tsunagu.server.testing.Http.within;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tsunagu.server.testing.ServerHarness;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Input a client can send wrong gets a JSON 4xx naming the problem — never a 5xx — and changes nothing. */
+class BadRequestTest {
+
+    static ServerHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = ServerHarness.start(io.tsunagu.store.testing.TestRedis.shared().url(), io.tsunagu.store.testing.TestRedis.prefix(),
+                ServerHarness.copyOfExampleRules(), Map.of("TSUNAGU_BODY_LIMIT", "2kb",
+                        "TSUNAGU_CORS_ORIGINS", "https://shop.example.com"));
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    static Stream<Arguments> badBodies() {
+        String big = "{\"vid\":\"V-1\",\"page\":{\"title\":\"" + "x".repeat(3000) + "\"}}";
+        return Stream.of(
+                Arguments.of("/v1/decide", "{\"vid\":", "application/json", 400, "not valid JSON"),
+                Arguments.of("/v1/decide", "", "application/json", 400, "the body is empty"),
+                Arguments.of("/v1/decide", "[1,2]", "application/json", 400, "the body must be a JSON object, found a list"),
+                Arguments.of("/v1/decide", "{\"page\":{}}", "application/json", 400, "\"vid\" is required"),
+                Arguments.of("/v1/decide", "{\"vid\":12}", "application/json", 400, "\"vid\" must be an id"),
+                Arguments.of("/v1/decide", "{\"vid\":\"a{b}\"}", "application/json", 400, "\"vid\" must be an id"),
+                Arguments.of("/v1/decide", "{\"vid\":\"V-1\",\"slots\":\"hero\"}", "application/json", 400, "\"slots\" must be a list"),
+                Arguments.of("/v1/decide", "{\"vid\":\"V-1\",\"slots\":[1]}", "application/json", 400, "\"slots\" must hold slot names"),
+                Arguments.of("/v1/decide", "{\"vid\":\"V-1\",\"page\":\"home\"}", "application/json", 400, "\"page\" must be a JSON object"),
+                Arguments.of("/v1/decide", "{\"vid\":\"V-1\",\"uid\":\"M-1\",\"uid_sig\":5}", "application/json", 400, "\"uid_sig\" must be a string"),
+                Arguments.of("/v1/decide", "{\"vid\":\"V-1\"}", "application/x-www-form-urlencoded", 415, "application/json or text/plain"),
+                Arguments.of("/v1/decide", big, "application/json", 413, "larger than 2048 bytes"),
+                Arguments.of("/v1/decide", "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}", "application/json", 400, "not valid JSON"),
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\"}", "application/json", 400, "\"events\" must be a list of 1 to 100"),
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{}]}", "application/json", 400, "\"events[0].type\" must be an event type"),
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"x\",\"ts\":\"yesterday\"}]}", "application/json", 400,
+                        "\"events[0].ts\" must be epoch milliseconds or an ISO-8601 time"),
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"x\",\"ts\":99999999999999}]}", "application/json", 400,
+                        "\"events[0].ts\" is out of range"),
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"x\",\"props\":[1]}]}", "application/json", 400,
+                        "\"events[0].props\" must be a JSON object"),
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"purchase\",\"props\":{\"items\":[7]}}]}",
+                        "application/json", 400, "\"events[0].props.items[0]\" must be a JSON object"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {3}")
+    @MethodSource("badBodies")
+    void badInput_getsAJsonError(String path, String body, String type, int status, String message) {
+        HttpResponse<String> r = h.post(path, body, type, null);
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        JsonNode error = json(r.body());
+        assertTrue(error.get("message").asText().contains(message), r.body());
+        assertTrue(error.has("error"));
+    }
+
+    @Test
+    void unknownPaths_are404Json() {
+        HttpResponse<String> r = h.get("/v2/nothing", null);
+        assertEquals(404, r.statusCode());
+        assertEquals("not_found", json(r.body()).get("error").asText());
+    }
+
+    @Test
+    void badInput_changesNothingStored() {
+        assertEquals(202, h.post("/v1/events", "{\"vid\":\"V-keep\",\"events\":[{\"type\":\"add_to_cart\"}]}").statusCode());
+        within(2_000, "stored", () -> json(h.get("/admin/v1/profiles/V-keep", ServerHarness.ADMIN).body()).get("events").size() == 1);
+        // One good event and one bad in the same request: the whole request is refused.
+        assertEquals(400, h.post("/v1/events", "{\"vid\":\"V-keep\",\"events\":[{\"type\":\"add_to_cart\"},{\"type\":\"9x\"}]}")
+                .statusCode());
+        assertEquals(400, h.post("/v1/decide", "{\"vid\":\"V-keep\",\"slots\":7}").statusCode());
+        JsonNode p = json(h.get("/admin/v1/profiles/V-keep", ServerHarness.ADMIN).body());
+        assertEquals(1, p.get("events").size());
+        assertEquals(0, h.server.metrics().internalErrors.sum());
+    }
+
+    @Test
+    void admin_badProfileIdAndLimit_are400() {
+        assertEquals(400, h.get("/admin/v1/profiles/a%7Bb%7D", ServerHarness.ADMIN).statusCode());
+        assertEquals(400, h.get("/admin/v1/profiles/M-1?limit=zero", ServerHarness.ADMIN).statusCode());
+        assertEquals(400, h.post("/admin/v1/explain", "{\"now\":\"soon\"}", "application/json", ServerHarness.ADMIN).statusCode());
+    }
+
+    @Test
+    void cors_answersAllowedOriginsOnly() {
+        HttpRequest preflight = HttpRequest.newBuilder(URI.create(h.base() + "/v1/decide"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://shop.example.com")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type").build();
+        HttpResponse<String> ok = h.send(preflight);
+        assertTrue(ok.statusCode() == 200 || ok.statusCode() == 204, "status " + ok.statusCode());
+        assertEquals("https://shop.example.com", ok.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+
+        HttpRequest simple = HttpRequest.newBuilder(URI.create(h.base() + "/v1/decide"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"vid\":\"V-cors\"}"))
+                .header("Content-Type", "text/plain").header("Origin", "https://shop.example.com").build();
+        HttpResponse<String> sent = h.send(simple);
+        assertEquals(200, sent.statusCode());
+        assertEquals("https://shop.example.com", sent.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+
+        HttpRequest other = HttpRequest.newBuilder(URI.create(h.base() + "/v1/decide"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"vid\":\"V-cors\"}"))
+                .header("Content-Type", "text/plain").header("Origin", "https://evil.example.net").build();
+        HttpResponse<String> refused = h.send(other);
+        assertTrue(refused.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), refused.headers().toString());
+        assertTrue(List.of(403, 200).contains(refused.statusCode()));
+    }
+}

@@ -1,0 +1,134 @@
+package io.tsunagu.server.testing;
+
+import io.tsunagu.server.TsunaguServer;
+import io.tsunagu.server.config.ConfigLoader;
+import io.tsunagu.server.config.ServerConfig;
+import io.tsunagu.server.profile.Identity;
+import io.tsunagu.store.testing.TestRedis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real server for tests: real HTTP on a free loopback port, a real Redis (the shared test Redis with
+ * a fresh key prefix, or one the test gives), a copy of the example rules the test may edit.
+ */
+public final class ServerHarness implements AutoCloseable {
+
+    public static final String SECRET = "test-site-secret-0123456789";
+    public static final String ADMIN = "test-admin-token-0123456789";
+
+    public final TsunaguServer server;
+    public final Path rules;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Identity identity = new Identity(SECRET);
+
+    private ServerHarness(TsunaguServer server, Path rules) {
+        this.server = server;
+        this.rules = rules;
+    }
+
+    /** A server on the shared test Redis with its own key prefix and its own copy of the example rules. */
+    public static ServerHarness start() {
+        return start(TestRedis.shared().url(), TestRedis.prefix(), copyOfExampleRules(), Map.of());
+    }
+
+    public static ServerHarness start(String redisUrl, String prefix, Path rules, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>();
+        env.put("TSUNAGU_PORT", "0");
+        env.put("TSUNAGU_HOST", "127.0.0.1");
+        env.put("TSUNAGU_REDIS_URL", redisUrl);
+        env.put("TSUNAGU_REDIS_KEY_PREFIX", prefix);
+        env.put("TSUNAGU_RULES_DIR", rules.toString());
+        env.put("TSUNAGU_DATA_DIR", TestRedis.tempDir("tsunagu-data").toString());
+        env.put("TSUNAGU_SITE_SECRET", SECRET);
+        env.put("TSUNAGU_ADMIN_TOKEN", ADMIN);
+        env.put("TSUNAGU_EVENT_LOOPS", "2");
+        env.putAll(extraEnv);
+        try {
+            ServerConfig config = ConfigLoader.load(null, env);
+            return new ServerHarness(TsunaguServer.start(config), rules);
+        } catch (Exception e) {
+            throw new IllegalStateException("test server did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public static Path copyOfExampleRules() {
+        Path src = repoRoot().resolve("examples/rules");
+        Path dir = TestRedis.tempDir("tsunagu-rules");
+        try (Stream<Path> files = Files.list(src)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.copy(p, dir.resolve(p.getFileName().toString()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    public static Path repoRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("examples/rules"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no examples/rules above " + Path.of("").toAbsolutePath());
+    }
+
+    public String sign(String uid) {
+        return identity.sign(uid);
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public HttpResponse<String> post(String path, String body) {
+        return post(path, body, "application/json", null);
+    }
+
+    public HttpResponse<String> post(String path, String body, String contentType, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
+    public HttpResponse<String> get(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
