@@ -5,7 +5,6 @@ import io.tsunagu.server.config.ServerConfig;
 import io.tsunagu.server.http.ApiVerticle;
 import io.tsunagu.server.profile.Identity;
 import io.tsunagu.server.profile.ProfileService;
-import io.tsunagu.server.profile.WriteBehind;
 import io.tsunagu.store.ChangeFeed;
 import io.tsunagu.store.ProfileKeys;
 import io.tsunagu.store.RedisProcess;
@@ -32,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the write-behind queue, the change feed and the HTTP verticles, one per event loop.
  *
  * <p>Start order: rules (a server without rules does not start), Redis, scripts, then HTTP.
- * Stop order: HTTP first (no new writes), then the queued writes are drained to Redis, then Redis.
+ * Stop order: HTTP first (no new writes; each event loop then drains its queued writes to Redis),
+ * then Redis.
  */
 public final class TsunaguServer {
 
@@ -46,7 +46,6 @@ public final class TsunaguServer {
     private Vertx vertx;
     private Redis redis;
     private RulesHolder rules;
-    private WriteBehind writes;
     private ProfileService profiles;
     private ChangeFeed feed;
     private RedisProfileStore store;
@@ -88,7 +87,7 @@ public final class TsunaguServer {
         }
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         RedisOptions options = new RedisOptions().setConnectionString(url).setProtocolNegotiation(false)
-                .setMaxPoolSize(Math.max(6, 2 * config.eventLoops())).setMaxPoolWaiting(10_000)
+                .setMaxPoolSize(Math.max(16, 8 * config.eventLoops())).setMaxPoolWaiting(10_000)
                 .setMaxWaitingHandlers(100_000);
         redis = Redis.createClient(vertx, options);
         ProfileKeys keys = new ProfileKeys(config.keyPrefix());
@@ -99,7 +98,6 @@ public final class TsunaguServer {
         } catch (Exception e) {
             LOG.warn("Redis is not answering ({}); starting anyway: decisions fail open, writes are buffered", e.getMessage());
         }
-        writes = new WriteBehind(vertx, store, () -> rules.current().policy(), origin, config.writeBufferMax(), metrics);
         Identity identity = new Identity(config.siteSecret());
         if (!identity.canVerify()) {
             LOG.warn("no site_secret (TSUNAGU_SITE_SECRET): member ids cannot be verified, every request is anonymous");
@@ -107,7 +105,7 @@ public final class TsunaguServer {
         if (config.adminToken() == null) {
             LOG.warn("no admin_token (TSUNAGU_ADMIN_TOKEN): the admin API is off");
         }
-        profiles = new ProfileService(store, identity, () -> rules.current().policy(), writes, metrics, origin,
+        profiles = new ProfileService(store, identity, () -> rules.current().policy(), metrics, origin,
                 config.redisTimeout(), config.cacheMaxProfiles(), config.cacheTtl());
         feed = new ChangeFeed(vertx, options, keys, origin);
         housekeeping = new Housekeeping();
@@ -115,19 +113,19 @@ public final class TsunaguServer {
 
         port = config.port() == 0 ? freePort() : config.port();
         ServerConfig listening = config.withPort(port);
-        Components components = new Components(listening, rules, profiles, writes, store, metrics, redisUp::get);
+        Components components = new Components(listening, rules, profiles, store, metrics, redisUp::get, origin);
+        metrics.gauge("tsunagu_write_buffer_events", components::bufferedEvents);
         apiDeployment = await(vertx.deployVerticle(() -> new ApiVerticle(components),
                 new DeploymentOptions().setInstances(config.eventLoops())), 10);
         LOG.info("listening on http://{}:{} ({}; {} event loops)", config.host(), port, config, config.eventLoops());
     }
 
-    /** Timers and listeners that run on one context: writes, change feed, rules watch, Redis health. */
+    /** Timers and listeners that run on one context: change feed, rules watch, Redis health. */
     private final class Housekeeping extends VerticleBase {
         private long ping = -1;
 
         @Override
         public Future<?> start() {
-            writes.start();
             feed.start(profiles::invalidate, profiles::invalidateAll);
             rules.watch(vertx);
             ping = vertx.setPeriodic(1_000, t -> redis.send(Request.cmd(Command.PING)).timeout(500, TimeUnit.MILLISECONDS)
@@ -149,7 +147,7 @@ public final class TsunaguServer {
             vertx.cancelTimer(ping);
             rules.stop(vertx);
             feed.close();
-            return writes.drain(10_000);
+            return Future.succeededFuture();
         }
     }
 

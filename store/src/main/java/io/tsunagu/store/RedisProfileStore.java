@@ -108,7 +108,21 @@ public final class RedisProfileStore {
 
     /** Stores events of one profile; duplicates (by id) and events beyond the horizon are ignored. */
     public Request applyRequest(String pid, List<Event> events, ProfilePolicy policy, long now) {
-        return apply(pid, events, policy, now, "", List.of(), Map.of());
+        return apply(pid, events, updates(events, policy), policy, now, "", List.of(), Map.of());
+    }
+
+    /** As {@link #applyRequest(String, List, ProfilePolicy, long)}, with each event's updates already computed. */
+    public Request applyRequest(String pid, List<Event> events, List<List<AggregateUpdate>> updates, ProfilePolicy policy,
+            long now) {
+        return apply(pid, events, updates, policy, now, "", List.of(), Map.of());
+    }
+
+    private static List<List<AggregateUpdate>> updates(List<Event> events, ProfilePolicy policy) {
+        List<List<AggregateUpdate>> out = new ArrayList<>(events.size());
+        for (Event e : events) {
+            out.add(policy.updatesFor(e));
+        }
+        return out;
     }
 
     public Future<ApplyResult> apply(String pid, List<Event> events, ProfilePolicy policy, long now) {
@@ -120,34 +134,38 @@ public final class RedisProfileStore {
         return new ApplyResult(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong());
     }
 
-    private Request apply(String pid, List<Event> events, ProfilePolicy policy, long now, String marker,
-            List<AggregateUpdate> guarded, Map<String, Object> guardedAttributes) {
+    private Request apply(String pid, List<Event> events, List<List<AggregateUpdate>> eventUpdates, ProfilePolicy policy,
+            long now, String marker, List<AggregateUpdate> guarded, Map<String, Object> guardedAttributes) {
         Request r = Request.cmd(Command.EVALSHA).arg(Script.APPLY.sha).arg(1).arg(keys.base(pid))
                 .arg(policy.maxEventsPerType()).arg(policy.horizon(now)).arg(marker)
                 .arg(guarded.size()).arg(guardedAttributes.size());
         for (AggregateUpdate u : guarded) {
-            update(r, u);
+            r.arg(u.field()).arg(op(u)).arg(value(u));
         }
         guardedAttributes.forEach((k, v) -> r.arg(k).arg(EventCodec.encodeValue(v)));
-        for (Event e : events) {
-            List<AggregateUpdate> updates = policy.updatesFor(e);
-            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(updates.size());
-            for (AggregateUpdate u : updates) {
-                update(r, u);
+        StringBuilder packed = new StringBuilder(256);
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            packed.setLength(0);
+            for (AggregateUpdate u : eventUpdates.get(i)) {
+                packed.append(u.field()).append('\u001f').append(op(u)).append('\u001f').append(value(u)).append('\u001e');
             }
+            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(packed.toString());
         }
         return r;
     }
 
-    private static void update(Request r, AggregateUpdate u) {
-        String op = switch (u.op()) {
+    private static String op(AggregateUpdate u) {
+        return switch (u.op()) {
             case ADD -> "+";
             case MIN -> "<";
             case MAX -> ">";
         };
+    }
+
+    private static String value(AggregateUpdate u) {
         double v = u.value();
-        r.arg(u.field()).arg(op).arg(v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15
-                ? Long.toString((long) v) : Double.toString(v));
+        return v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     // ---- attributes ----------------------------------------------------------------------------
@@ -251,7 +269,8 @@ public final class RedisProfileStore {
                 }
             }
         });
-        return send(apply(uid, events, policy, now, "merged:" + anonymous.id(), trimmedShare, anonymous.attributes()))
+        return send(apply(uid, events, updates(events, policy), policy, now, "merged:" + anonymous.id(), trimmedShare,
+                anonymous.attributes()))
                 .map(RedisProfileStore::result);
     }
 

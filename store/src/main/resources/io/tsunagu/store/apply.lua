@@ -7,8 +7,10 @@
 -- ARGV[3]  once-marker: "" for none; else the guarded part below runs only the first time
 -- ARGV[4]  number of guarded aggregate updates (field, op, value)
 -- ARGV[5]  number of guarded attributes (field, json), set only where not already set
--- then     the guarded updates, the guarded attributes, and events:
---          id, type, ts, encoded, number of updates, then updates (field, op, value)
+-- then     the guarded updates (field, op, value), the guarded attributes, and events:
+--          id, type, ts, encoded, updates
+--          where updates is packed into one argument (one argument per update would cost the client
+--          far more to encode): field \31 op \31 value, each followed by \30
 -- ops: "+" add, "<" keep the minimum, ">" keep the maximum
 -- returns  { applied, duplicates, too_old }
 local base = KEYS[1]
@@ -46,10 +48,8 @@ i = i + 3 * guarded + 2 * attrs
 
 local applied, duplicates, too_old = 0, 0, 0
 while i <= #ARGV do
-  local id, kind, ts, encoded = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
-  local n = tonumber(ARGV[i + 4])
-  local u = i + 5
-  i = u + 3 * n
+  local id, kind, ts, encoded, updates = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3], ARGV[i + 4]
+  i = i + 5
   if ts < horizon then
     too_old = too_old + 1
   elseif redis.call('ZADD', base .. ':i', 'NX', ts, id) == 0 then
@@ -70,8 +70,8 @@ while i <= #ARGV do
         redis.call('HSET', meta, 'r:' .. kind, string.format('%d', from))
       end
     end
-    for j = 0, n - 1 do
-      update(ARGV[u + 3 * j], ARGV[u + 3 * j + 1], ARGV[u + 3 * j + 2])
+    for field, op, value in string.gmatch(updates, '([^\31\30]*)\31([^\31\30]*)\31([^\31\30]*)\30') do
+      update(field, op, value)
     end
   end
 end

@@ -137,6 +137,15 @@ class RedisProfileStoreTest {
     }
 
     @Test
+    void dimensionValues_withControlCharacters_storeAsTheyReadInMemory() {
+        Event odd = new Event("odd-1", "store_visit", NOW - DAY, Map.of("store_id", "shi\tbu\u001eya\u001f\n"));
+        await(store.apply("M-odd", List.of(odd), KEEP_10, NOW));
+        Profile loaded = await(store.load("M-odd"));
+        assertEquals(List.of("shi bu ya  "), loaded.aggregates().values("store_visit", "store_id"));
+        assertSameProfile(KEEP_10.apply("M-odd", Map.of(), List.of(odd), NOW), loaded);
+    }
+
+    @Test
     void apply_twice_countsOnce_evenAfterTrimming() {
         List<Event> events = history(2, 60);
         assertEquals(60, await(store.apply("M-2", events, KEEP_10, NOW)).applied());

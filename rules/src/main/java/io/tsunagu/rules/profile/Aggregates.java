@@ -27,19 +27,29 @@ import java.util.TreeMap;
  */
 public final class Aggregates {
 
-    public static final Aggregates EMPTY = new Aggregates(Map.of(), Map.of(), Map.of(), Map.of());
+    public static final Aggregates EMPTY = new Aggregates(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+    /** Series changed since the last fold; kept small so that {@link #plus} copies little per event. */
+    private static final int MAX_RECENT = 32;
 
     private final Map<String, DailySeries> series;
+    private final Map<String, DailySeries> recent;
     private final Map<String, Long> first;
     private final Map<String, Long> last;
     private final Map<String, List<String>> values;
 
-    private Aggregates(Map<String, DailySeries> series, Map<String, Long> first, Map<String, Long> last,
-            Map<String, List<String>> values) {
+    private Aggregates(Map<String, DailySeries> series, Map<String, DailySeries> recent, Map<String, Long> first,
+            Map<String, Long> last, Map<String, List<String>> values) {
         this.series = series;
+        this.recent = recent;
         this.first = first;
         this.last = last;
         this.values = values;
+    }
+
+    private DailySeries get(String key) {
+        DailySeries s = recent.get(key);
+        return s != null ? s : series.get(key);
     }
 
     // ---- field names -------------------------------------------------------------------------
@@ -161,7 +171,7 @@ public final class Aggregates {
             Collections.sort(v);
             frozen.put(k, List.copyOf(v));
         });
-        return new Aggregates(Map.copyOf(series), Map.copyOf(first), Map.copyOf(last), Map.copyOf(frozen));
+        return new Aggregates(Map.copyOf(series), Map.of(), Map.copyOf(first), Map.copyOf(last), Map.copyOf(frozen));
     }
 
     private static double number(Object v) {
@@ -180,13 +190,14 @@ public final class Aggregates {
 
     /**
      * These aggregates with {@code updates} applied, as the store applies them (for keeping a cached
-     * snapshot current without reading it back). Copy-on-write: unchanged series are shared.
+     * snapshot current without reading it back). Copy-on-write: changed series go to a small overlay,
+     * folded into the shared base only when it grows, so one event copies a few entries, not all.
      */
     public Aggregates plus(List<AggregateUpdate> updates) {
         if (updates.isEmpty()) {
             return this;
         }
-        Map<String, DailySeries> s = new HashMap<>(series);
+        Map<String, DailySeries> s = new HashMap<>(recent);
         Map<String, Long> f = new HashMap<>(first);
         Map<String, Long> l = new HashMap<>(last);
         Map<String, List<String>> v = new HashMap<>(values);
@@ -207,7 +218,7 @@ public final class Aggregates {
                 continue;
             }
             String key = field.substring(0, a) + field.substring(b);
-            DailySeries old = s.get(key);
+            DailySeries old = s.containsKey(key) ? s.get(key) : series.get(key);
             s.put(key, old == null ? new DailySeries(new int[] {day}, new double[] {u.value()}) : old.with(day, u));
             if (field.startsWith("n|")) {
                 int c = field.indexOf('|', b + 1);
@@ -225,37 +236,42 @@ public final class Aggregates {
                 }
             }
         }
-        return new Aggregates(Map.copyOf(s), Map.copyOf(f), Map.copyOf(l), Map.copyOf(v));
+        if (s.size() > MAX_RECENT) {
+            Map<String, DailySeries> folded = new HashMap<>(series);
+            folded.putAll(s);
+            return new Aggregates(Map.copyOf(folded), Map.of(), Map.copyOf(f), Map.copyOf(l), Map.copyOf(v));
+        }
+        return new Aggregates(series, Map.copyOf(s), Map.copyOf(f), Map.copyOf(l), Map.copyOf(v));
     }
 
     public boolean isEmpty() {
-        return series.isEmpty() && first.isEmpty();
+        return series.isEmpty() && recent.isEmpty() && first.isEmpty();
     }
 
     /** Daily counts of events of {@code type}, or null. */
     public DailySeries count(String type) {
-        return series.get("n|" + type);
+        return get("n|" + type);
     }
 
     /** Daily counts of events of {@code type} whose {@code dim} was {@code value}, or null. */
     public DailySeries count(String type, String dim, String value) {
-        return series.get("n|" + type + "|" + dim + "=" + value);
+        return get("n|" + type + "|" + dim + "=" + value);
     }
 
     public DailySeries sum(String type, String measure) {
-        return series.get("s|" + type + "#" + measure);
+        return get("s|" + type + "#" + measure);
     }
 
     public DailySeries sum(String type, String measure, String dim, String value) {
-        return series.get("s|" + type + "#" + measure + "|" + dim + "=" + value);
+        return get("s|" + type + "#" + measure + "|" + dim + "=" + value);
     }
 
     public DailySeries min(String type, String measure) {
-        return series.get("lo|" + type + "#" + measure);
+        return get("lo|" + type + "#" + measure);
     }
 
     public DailySeries max(String type, String measure) {
-        return series.get("hi|" + type + "#" + measure);
+        return get("hi|" + type + "#" + measure);
     }
 
     /** The values of {@code dim} seen on events of {@code type}, sorted. */

@@ -101,12 +101,26 @@ public final class Profile {
      * the profile back from the store instead. Such events are ignored here.
      */
     public Profile withEvents(List<Event> additions, ProfilePolicy policy, long now) {
+        List<List<AggregateUpdate>> updates = new ArrayList<>(additions.size());
+        for (Event e : additions) {
+            updates.add(policy.updatesFor(e));
+        }
+        return withEvents(additions, updates, policy, now);
+    }
+
+    /**
+     * As {@link #withEvents(List, ProfilePolicy, long)}, given each event's
+     * {@link ProfilePolicy#updatesFor} (computed once by a caller that also sends them to the store).
+     */
+    public Profile withEvents(List<Event> additions, List<List<AggregateUpdate>> eventUpdates, ProfilePolicy policy,
+            long now) {
         Map<String, Event[]> types = new HashMap<>(byType);
         Map<String, Long> retained = new HashMap<>(retainedFrom);
         List<AggregateUpdate> updates = new ArrayList<>();
         long horizon = policy.horizon(now);
         boolean changed = false;
-        for (Event e : additions) {
+        for (int k = 0; k < additions.size(); k++) {
+            Event e = additions.get(k);
             if (e.ts() < horizon || e.ts() < retained.getOrDefault(e.type(), Long.MIN_VALUE)) {
                 continue;
             }
@@ -134,7 +148,7 @@ public final class Profile {
                 retained.merge(e.type(), newestDropped + 1, Math::max);
             }
             types.put(e.type(), next);
-            updates.addAll(policy.updatesFor(e));
+            updates.addAll(eventUpdates.get(k));
             changed = true;
         }
         if (!changed) {

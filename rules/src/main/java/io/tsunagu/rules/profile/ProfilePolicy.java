@@ -109,8 +109,15 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
         return null;
     }
 
+    /** Cut to {@link #MAX_VALUE_LENGTH}; control characters become spaces (stores use them as separators). */
     private static String clip(String s) {
-        return s.length() <= MAX_VALUE_LENGTH ? s : s.substring(0, MAX_VALUE_LENGTH);
+        String c = s.length() <= MAX_VALUE_LENGTH ? s : s.substring(0, MAX_VALUE_LENGTH);
+        for (int i = 0; i < c.length(); i++) {
+            if (c.charAt(i) < ' ') {
+                return c.replaceAll("\\p{Cntrl}", " ");
+            }
+        }
+        return c;
     }
 
     /** A measure's numeric value: numbers, and strings that are numbers; NaN otherwise. */

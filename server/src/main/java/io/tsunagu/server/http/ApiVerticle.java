@@ -6,10 +6,12 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.tsunagu.rules.Decision;
 import io.tsunagu.rules.ImpressionCounts;
 import io.tsunagu.rules.RuleSet;
+import io.tsunagu.rules.profile.AggregateUpdate;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.server.Components;
 import io.tsunagu.server.profile.ProfileService;
+import io.tsunagu.server.profile.WriteBehind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -45,6 +47,7 @@ public final class ApiVerticle extends VerticleBase {
 
     private final Components c;
     private HttpServer server;
+    private WriteBehind writes;
 
     public ApiVerticle(Components components) {
         this.c = components;
@@ -52,6 +55,10 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        writes = new WriteBehind(vertx, c.store(), () -> c.rules().current().policy(), c.origin(),
+                c.config().writeBufferMax() / Math.max(1, c.config().eventLoops()), c.metrics());
+        c.writers().add(writes);
+        writes.start();
         Router router = Router.router(vertx);
         if (!c.config().allowedOrigins().isEmpty()) {
             CorsHandler cors = CorsHandler.create()
@@ -83,13 +90,17 @@ public final class ApiVerticle extends VerticleBase {
         return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
     }
 
+    /** Stops accepting requests, then writes out what this event loop has queued. */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> writes.drain(10_000)).onComplete(ar -> c.writers().remove(writes));
     }
 
-    public int actualPort() {
-        return server.actualPort();
+    /** Queues the events for Redis and applies them to the cached profile; if the buffer is full, neither. */
+    private Profile record(ProfileService.Visitor v, List<Event> events, long now) {
+        List<List<AggregateUpdate>> updates = c.profiles().updates(events);
+        return writes.enqueue(v.pid(), events, updates) ? c.profiles().record(v, events, updates, now) : v.profile();
     }
 
     /** JSON, or text/plain holding JSON (so that browsers skip the CORS preflight). */
@@ -110,7 +121,7 @@ public final class ApiVerticle extends VerticleBase {
         c.profiles().visitor(req.who().vid(), req.who().uid(), req.who().signature()).onSuccess(v -> {
             RuleSet rules = c.rules().current();
             Event view = pageView(req, now);
-            Profile profile = c.profiles().record(v, List.of(view), now);
+            Profile profile = record(v, List.of(view), now);
             List<Decision> decisions = rules.decide(profile, req.page(), visit(v), req.slots(), now,
                     ImpressionCounts.fromProfile(profile));
             c.metrics().decideRequests.increment();
@@ -175,7 +186,7 @@ public final class ApiVerticle extends VerticleBase {
         long now = System.currentTimeMillis();
         Requests.Track req = Requests.events(Json.parse(ctx.body().buffer()), now);
         c.profiles().visitor(req.who().vid(), req.who().uid(), req.who().signature()).onSuccess(v -> {
-            c.profiles().record(v, req.events(), now);
+            record(v, req.events(), now);
             c.metrics().eventRequests.increment();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("accepted", req.events().size());
@@ -188,14 +199,14 @@ public final class ApiVerticle extends VerticleBase {
 
     private void ready(RoutingContext ctx) {
         boolean redis = c.redisUp().getAsBoolean();
-        boolean writes = c.writes().isHealthy();
+        boolean writing = c.writesHealthy();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ready", redis && writes);
+        body.put("ready", redis && writing);
         body.put("redis", redis ? "up" : "down");
-        body.put("writes", writes ? "ok" : "buffering");
-        body.put("buffered_events", c.writes().size());
+        body.put("writes", writing ? "ok" : "buffering");
+        body.put("buffered_events", c.bufferedEvents());
         body.put("rules", c.rules().status().fingerprint());
-        respond(ctx, redis && writes ? 200 : 503, Json.write(body));
+        respond(ctx, redis && writing ? 200 : 503, Json.write(body));
     }
 
     // ---- responses -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.tsunagu.server.profile;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tsunagu.rules.profile.AggregateUpdate;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Caching.</b> Profiles are immutable snapshots in Caffeine. A hit costs no Redis call; a miss
  * costs one round trip (the alias lookup, when needed, is pipelined with the profile read). New
- * events are applied to the cached snapshot as the store applies them and written behind
- * ({@link WriteBehind}), so the visitor's next page sees them without a read. Changes made elsewhere
+ * events are applied to the cached snapshot as the store applies them ({@link #record}) while the
+ * caller writes them behind ({@link WriteBehind}), so the visitor's next page sees them without a
+ * read. Changes made elsewhere
  * arrive as invalidations ({@link #invalidate}); a TTL is only a safety net.
  *
  * <p><b>Failing open.</b> If Redis does not answer within the configured timeout the request is
@@ -49,7 +51,6 @@ public final class ProfileService {
     private final RedisProfileStore store;
     private final Identity identity;
     private final Supplier<ProfilePolicy> policy;
-    private final WriteBehind writes;
     private final Metrics metrics;
     private final String origin;
     private final long timeoutMs;
@@ -58,12 +59,11 @@ public final class ProfileService {
     private final Cache<String, String> aliases;
     private final ConcurrentHashMap<String, Future<Profile>> loading = new ConcurrentHashMap<>();
 
-    public ProfileService(RedisProfileStore store, Identity identity, Supplier<ProfilePolicy> policy, WriteBehind writes,
-            Metrics metrics, String origin, Duration timeout, long maxProfiles, Duration ttl) {
+    public ProfileService(RedisProfileStore store, Identity identity, Supplier<ProfilePolicy> policy, Metrics metrics,
+            String origin, Duration timeout, long maxProfiles, Duration ttl) {
         this.store = store;
         this.identity = identity;
         this.policy = policy;
-        this.writes = writes;
         this.metrics = metrics;
         this.origin = origin;
         this.timeoutMs = timeout.toMillis();
@@ -201,26 +201,35 @@ public final class ProfileService {
     }
 
     /**
-     * Records events for the visitor: queued for Redis and applied to the cached snapshot.
+     * Applies events to the visitor's cached snapshot, as the store will apply them once written
+     * (the caller queues the write).
      *
      * @return the visitor's profile including the events
      */
-    public Profile record(Visitor v, List<Event> events, long now) {
+    public Profile record(Visitor v, List<Event> events, List<List<AggregateUpdate>> updates, long now) {
         ProfilePolicy p = policy.get();
-        if (!writes.enqueue(v.pid(), events)) {
-            return v.profile();
-        }
         if (v.degraded()) {
-            return v.profile().withEvents(events, p, now);
+            return v.profile().withEvents(events, updates, p, now);
         }
         for (Event e : events) {
             if (!v.profile().appendsExactly(e)) {
                 // Older than what the snapshot keeps: only the store can tell if it is new. Re-read later.
                 invalidate(v.pid());
-                return v.profile().withEvents(events, p, now);
+                return v.profile().withEvents(events, updates, p, now);
             }
         }
-        return profiles.asMap().compute(v.pid(), (k, old) -> (old != null ? old : v.profile()).withEvents(events, p, now));
+        return profiles.asMap().compute(v.pid(),
+                (k, old) -> (old != null ? old : v.profile()).withEvents(events, updates, p, now));
+    }
+
+    /** The aggregate updates of each event under the current policy (computed once, used twice). */
+    public List<List<AggregateUpdate>> updates(List<Event> events) {
+        ProfilePolicy p = policy.get();
+        List<List<AggregateUpdate>> out = new ArrayList<>(events.size());
+        for (Event e : events) {
+            out.add(p.updatesFor(e));
+        }
+        return out;
     }
 
     /** Sets attributes on the cached snapshot (the caller writes them to Redis). */

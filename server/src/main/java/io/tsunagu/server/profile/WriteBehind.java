@@ -1,5 +1,6 @@
 package io.tsunagu.server.profile;
 
+import io.tsunagu.rules.profile.AggregateUpdate;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.server.Metrics;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * sends what is queued every few milliseconds as one pipelined batch (one script call per profile,
  * then one change notification for all of them).
  *
+ * <p>Each event loop has its own: building a batch costs a few microseconds per event, and one shared
+ * queue flushed on one loop would make every request on that loop wait behind the batch.
+ *
  * <p>When Redis is down the events stay queued, bounded by {@code max}: what does not fit is dropped,
  * counted and logged. Batches are retried with backoff until Redis answers; because events are stored
  * by id, a batch that reached Redis before the failure was noticed does not count twice. On shutdown
@@ -36,7 +40,7 @@ public final class WriteBehind {
     private static final int BATCH = 512;
     private static final long TICK_MS = 2;
 
-    private record Pending(String pid, Event event) {
+    private record Pending(String pid, Event event, List<AggregateUpdate> updates) {
     }
 
     private final Vertx vertx;
@@ -45,6 +49,7 @@ public final class WriteBehind {
     private final String origin;
     private final int max;
     private final Metrics metrics;
+    private volatile int queued;
     private final Deque<Pending> queue = new ArrayDeque<>();
     private boolean sending;
     private volatile boolean healthy = true;
@@ -61,7 +66,6 @@ public final class WriteBehind {
         this.origin = origin;
         this.max = max;
         this.metrics = metrics;
-        metrics.gauge("tsunagu_write_buffer_events", this::size);
     }
 
     /** Starts sending; call on the context that should own the timer. */
@@ -69,8 +73,8 @@ public final class WriteBehind {
         timer = vertx.setPeriodic(TICK_MS, t -> flush());
     }
 
-    /** Queues events of one profile; false (and counted) if the buffer is full. */
-    public boolean enqueue(String pid, List<Event> events) {
+    /** Queues events of one profile, with their aggregate updates; false (and counted) if the buffer is full. */
+    public boolean enqueue(String pid, List<Event> events, List<List<AggregateUpdate>> updates) {
         synchronized (queue) {
             if (queue.size() + events.size() > max) {
                 metrics.writesDropped.add(events.size());
@@ -82,17 +86,16 @@ public final class WriteBehind {
                 }
                 return false;
             }
-            for (Event e : events) {
-                queue.addLast(new Pending(pid, e));
+            for (int i = 0; i < events.size(); i++) {
+                queue.addLast(new Pending(pid, events.get(i), updates.get(i)));
             }
+            queued = queue.size();
             return true;
         }
     }
 
     public long size() {
-        synchronized (queue) {
-            return queue.size();
-        }
+        return queued;
     }
 
     /** Whether the last batch reached Redis. */
@@ -118,19 +121,28 @@ public final class WriteBehind {
             while (out.size() < BATCH && !queue.isEmpty()) {
                 out.add(queue.pollFirst());
             }
+            queued = queue.size();
             return out;
         }
     }
 
     private Future<Void> send(List<Pending> batch) {
-        Map<String, List<Event>> byProfile = new LinkedHashMap<>();
+        Map<String, List<Pending>> byProfile = new LinkedHashMap<>();
         for (Pending p : batch) {
-            byProfile.computeIfAbsent(p.pid(), k -> new ArrayList<>()).add(p.event());
+            byProfile.computeIfAbsent(p.pid(), k -> new ArrayList<>(2)).add(p);
         }
         ProfilePolicy current = policy.get();
         long now = System.currentTimeMillis();
         List<Request> requests = new ArrayList<>(byProfile.size() + 1);
-        byProfile.forEach((pid, events) -> requests.add(store.applyRequest(pid, events, current, now)));
+        byProfile.forEach((pid, pending) -> {
+            List<Event> events = new ArrayList<>(pending.size());
+            List<List<AggregateUpdate>> updates = new ArrayList<>(pending.size());
+            for (Pending p : pending) {
+                events.add(p.event());
+                updates.add(p.updates());
+            }
+            requests.add(store.applyRequest(pid, events, updates, current, now));
+        });
         requests.add(store.changesRequest(origin, byProfile.keySet()));
         return store.batch(requests).<Void>map(responses -> {
             ApplyResult total = ApplyResult.NONE;
@@ -153,6 +165,7 @@ public final class WriteBehind {
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     queue.addFirst(batch.get(i));
                 }
+                queued = queue.size();
             }
             if (healthy) {
                 LOG.warn("cannot write events to Redis ({}); buffering them", e.getMessage());

@@ -1,0 +1,98 @@
+package io.tsunagu.loadtest;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A server under test in its own JVM (same class path as the load test), stopped with SIGTERM. */
+final class JvmProcess implements AutoCloseable {
+
+    private final Process process;
+    final int port;
+    final String name;
+
+    private JvmProcess(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+    }
+
+    static JvmProcess start(String name, String mainClass, List<String> args, Map<String, String> env, int port, Path log,
+            String readyPath) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The heap a production server would get: fixed, with a large young generation so that
+        // collections are rare (each one pauses every request in flight).
+        cmd.add("-Xms2g");
+        cmd.add("-Xmx2g");
+        cmd.add("-Xmn1g");
+        String extra = System.getenv("TSUNAGU_LOADTEST_SERVER_OPTS"); // e.g. a flight recording, for profiling
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        JvmProcess p = new JvmProcess(name, pb.start(), port);
+        // Killed with the load test, however it ends (a timeout's SIGTERM skips try-with-resources).
+        Runtime.getRuntime().addShutdownHook(new Thread(p::close));
+        p.awaitReady(readyPath);
+        return p;
+    }
+
+    private void awaitReady(String path) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with " + process.exitValue());
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(1)).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() < 500) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        close();
+        throw new IOException(name + " did not answer on port " + port + " within 60 s");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

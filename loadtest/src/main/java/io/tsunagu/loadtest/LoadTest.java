@@ -1,0 +1,277 @@
+package io.tsunagu.loadtest;
+
+import io.tsunagu.rules.RuleSetLoader;
+import io.tsunagu.rules.profile.ProfilePolicy;
+import io.tsunagu.rules.source.Durations;
+import io.tsunagu.server.profile.Identity;
+import io.tsunagu.store.RedisProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code tsunagu loadtest}: the server's speed, measured against a baseline in the same run.
+ *
+ * <pre>
+ * tsunagu loadtest [suite] [--quick] [--out FILE]
+ *     Starts a private Redis, seeds members with offline history, starts the decision server (bench
+ *     rules: 30 segments, 50 campaigns) and a hello-world baseline, then measures: each one's maximum
+ *     throughput (ramp), cached decide latency at a constant 10,000 req/s, and decide with every
+ *     profile read from Redis (cache off): maximum throughput and latency at 10,000 req/s.
+ * tsunagu loadtest run  --url http://host:port --rate N --duration 30s [--secret S] [--members N]
+ * tsunagu loadtest ramp --url http://host:port [--start N] [--secret S] [--members N]
+ *     Against a running server: signed members need its site secret.
+ * </pre>
+ */
+public final class LoadTest {
+
+    private static final String USAGE = """
+            usage: tsunagu loadtest [suite] [--quick] [--out FILE]
+                   tsunagu loadtest run  --url URL --rate N [--duration 30s] [--secret S] [--members N] [--visitors N]
+                   tsunagu loadtest ramp --url URL [--start N] [--secret S] [--members N] [--visitors N]""";
+
+    private final Map<String, String> options = new HashMap<>();
+    private final Report report = new Report();
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        LoadTest t = new LoadTest();
+        String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "suite";
+        for (int i = command.equals("suite") && (args.length == 0 || args[0].startsWith("--")) ? 0 : 1; i < args.length; i++) {
+            if (args[i].equals("--quick")) {
+                t.options.put("quick", "true");
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                t.options.put(args[i].substring(2), args[++i]);
+            } else {
+                System.err.println("tsunagu loadtest: unexpected \"" + args[i] + "\"\n" + USAGE);
+                System.exit(2);
+            }
+        }
+        int code = switch (command) {
+            case "suite" -> t.suite();
+            case "run", "ramp" -> t.against(command);
+            default -> {
+                System.err.println(USAGE);
+                yield 2;
+            }
+        };
+        System.exit(code);
+    }
+
+    // ---- the suite -----------------------------------------------------------------------------
+
+    private int suite() throws Exception {
+        boolean quick = options.containsKey("quick");
+        int members = quick ? 500 : 5_000;
+        int visitors = quick ? 20_000 : 200_000;
+        long step = quick ? 2_000 : 5_000;
+        Path root = repoRoot();
+        Path rules = root.resolve("examples/bench-rules");
+        Path work = Files.createTempDirectory("tsunagu-loadtest");
+        String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        Identity identity = new Identity(secret);
+        ProfilePolicy policy = RuleSetLoader.load(rules).policy();
+        int loops = Runtime.getRuntime().availableProcessors();
+        report.summary("machine", loops + " cores, " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version") + "; generator, servers and Redis on the same machine");
+
+        try (RedisProcess redis = RedisProcess.start(work.resolve("redis"))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
+            long t0 = System.currentTimeMillis();
+            long seeded = Seeder.seed(redis.url(), "lt", members, 40, policy);
+            report.summary("seeded", members + " members, " + seeded + " events in " + (System.currentTimeMillis() - t0) + " ms");
+            Workload decide = new Workload(1, visitors, members, identity, 0.15, "/v1/decide", "/v1/events");
+            Workload hello = new Workload(1, visitors, members, identity, 0.15, "/hello", "/hello");
+
+            double baselineMax;
+            int helloPort = JvmProcess.freePort();
+            try (JvmProcess baseline = JvmProcess.start("baseline", HelloServer.class.getName(),
+                    List.of(Integer.toString(helloPort), Integer.toString(loops)), Map.of(), helloPort,
+                    work.resolve("baseline.log"), "/hello");
+                    Generator g = new Generator("127.0.0.1", baseline.port, 64, 50_000)) {
+                warmUp(g, hello, "baseline", quick);
+                baselineMax = ramp(g, hello, "baseline ramp", quick ? 5_000 : 10_000, step, null).throughput();
+            }
+
+            double cachedMax;
+            Generator.Result constant;
+            try (JvmProcess server = server(work, redis, rules, secret, loops, 1_000_000, "server-cached.log");
+                    Generator g = new Generator("127.0.0.1", server.port, 64, 50_000)) {
+                warmUp(g, decide, "decide (cached)", quick);
+                cachedMax = ramp(g, decide, "decide (cached) ramp", quick ? 5_000 : 10_000, step, server).throughput();
+                sleep(2_000);
+                double[] before = cacheCounts(server.port);
+                constant = g.run("decide (cached) @ 10000/s", decide, 10_000, quick ? 5_000 : 30_000);
+                report.add(constant, hitRatio(before, cacheCounts(server.port)));
+            }
+
+            double missMax;
+            Generator.Result missConstant;
+            try (JvmProcess server = server(work, redis, rules, secret, loops, 0, "server-miss.log");
+                    Generator g = new Generator("127.0.0.1", server.port, 64, 50_000)) {
+                warmUp(g, decide, "decide (cache off)", quick);
+                missMax = ramp(g, decide, "decide (cache off) ramp", quick ? 5_000 : 10_000, step, server).throughput();
+                sleep(2_000);
+                double[] before = cacheCounts(server.port);
+                missConstant = g.run("decide (cache off) @ 10000/s", decide, 10_000, quick ? 5_000 : 20_000);
+                report.add(missConstant, hitRatio(before, cacheCounts(server.port)));
+            }
+
+            report.summary("baseline max throughput (req/s)", Math.round(baselineMax));
+            report.summary("decide, cached: max throughput (req/s)", Math.round(cachedMax));
+            report.summary("decide, cached: share of baseline (target >= 0.5)", fmt(cachedMax / baselineMax));
+            report.summary("decide, cached @ 10000/s: p99 ms (target <= 1)", fmt(constant.percentileMs(99)));
+            report.summary("decide, cached @ 10000/s: p50 / p99.9 ms", fmt(constant.percentileMs(50)) + " / "
+                    + fmt(constant.percentileMs(99.9)));
+            report.summary("decide, cache off: max throughput (req/s) (target >= 25000)", Math.round(missMax));
+            report.summary("decide, cache off @ 10000/s: p99 ms (target <= 2)", fmt(missConstant.percentileMs(99)));
+        }
+        finish(root.resolve("loadtest/target/loadtest-report.json"));
+        return 0;
+    }
+
+    private JvmProcess server(Path work, RedisProcess redis, Path rules, String secret, int loops, long cache, String log)
+            throws Exception {
+        int port = JvmProcess.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("TSUNAGU_PORT", Integer.toString(port));
+        env.put("TSUNAGU_HOST", "127.0.0.1");
+        env.put("TSUNAGU_REDIS_URL", redis.url());
+        env.put("TSUNAGU_REDIS_KEY_PREFIX", "lt");
+        env.put("TSUNAGU_RULES_DIR", rules.toString());
+        env.put("TSUNAGU_DATA_DIR", work.resolve("data").toString());
+        env.put("TSUNAGU_SITE_SECRET", secret);
+        env.put("TSUNAGU_CACHE_MAX_PROFILES", Long.toString(cache));
+        env.put("TSUNAGU_EVENT_LOOPS", Integer.toString(loops));
+        return JvmProcess.start("server", "io.tsunagu.server.Main", List.of("server"), env, port, work.resolve(log), "/v1/decide");
+    }
+
+    /**
+     * Runs the target and the generator hot before anything is measured: on two cores, JIT compilation
+     * under load otherwise shows up as tens of milliseconds in the first seconds of every new rate.
+     */
+    private static void warmUp(Generator g, Workload w, String name, boolean quick) throws InterruptedException {
+        g.run(name + " warm-up", w, 3_000, quick ? 2_000 : 5_000);
+        g.run(name + " warm-up", w, 8_000, quick ? 3_000 : 15_000);
+        g.run(name + " warm-up", w, 12_000, quick ? 2_000 : 10_000);
+        sleep(2_000);
+    }
+
+    /**
+     * Offers increasing rates (×1.2 a step) until the server no longer keeps up: throughput below 97%
+     * of the offer, more than 1% errors, or p99 above 100 ms. Returns the best step that kept up.
+     */
+    private Generator.Result ramp(Generator g, Workload w, String name, double start, long stepMs, JvmProcess server)
+            throws Exception {
+        Generator.Result best = null;
+        double rate = start;
+        for (int i = 0; i < 14; i++) {
+            double[] before = server == null ? null : cacheCounts(server.port);
+            Generator.Result r = g.run(String.format(Locale.ROOT, "%s @ %.0f/s", name, rate), w, rate, stepMs);
+            report.add(r, server == null ? Double.NaN : hitRatio(before, cacheCounts(server.port)));
+            boolean keptUp = r.throughput() >= 0.97 * rate && r.errorRate() < 0.01 && r.percentileMs(99) < 100;
+            if (!keptUp) {
+                break;
+            }
+            best = r;
+            rate *= 1.2;
+            sleep(1_000);
+        }
+        if (best == null) {
+            throw new IllegalStateException(name + ": the server did not keep up even at " + start + " req/s");
+        }
+        return best;
+    }
+
+    // ---- against a running server --------------------------------------------------------------
+
+    private int against(String command) throws Exception {
+        String url = options.get("url");
+        if (url == null) {
+            System.err.println("tsunagu loadtest " + command + ": --url is required\n" + USAGE);
+            return 2;
+        }
+        URI uri = URI.create(url);
+        String secret = options.get("secret");
+        int members = Integer.parseInt(options.getOrDefault("members", secret == null ? "0" : "5000"));
+        int visitors = Integer.parseInt(options.getOrDefault("visitors", "20000"));
+        Workload w = new Workload(1, visitors, members, secret == null ? null : new Identity(secret), 0.15, "/v1/decide",
+                "/v1/events");
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        try (Generator g = new Generator(uri.getHost(), port, 64, 50_000)) {
+            if (command.equals("run")) {
+                double rate = Double.parseDouble(options.getOrDefault("rate", "1000"));
+                long ms = Durations.parse(options.getOrDefault("duration", "30s"));
+                report.add(g.run("decide @ " + Math.round(rate) + "/s", w, rate, ms), Double.NaN);
+            } else {
+                Generator.Result best = ramp(g, w, "decide ramp", Double.parseDouble(options.getOrDefault("start", "2000")),
+                        5_000, null);
+                report.summary("max throughput (req/s)", Math.round(best.throughput()));
+            }
+        }
+        finish(Path.of(options.getOrDefault("out", "loadtest-report.json")));
+        return 0;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private void finish(Path defaultOut) throws Exception {
+        Path out = options.containsKey("out") ? Path.of(options.get("out")) : defaultOut;
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report.json());
+        System.out.println(report.text());
+        System.out.println("JSON report: " + out);
+    }
+
+    /** {hits, misses} from the server's /metrics. */
+    private static double[] cacheCounts(int port) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        double hits = 0;
+        double misses = 0;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("tsunagu_profile_cache_hits_total ")) {
+                hits = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            } else if (line.startsWith("tsunagu_profile_cache_misses_total ")) {
+                misses = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return new double[] {hits, misses};
+    }
+
+    private static double hitRatio(double[] before, double[] after) {
+        double h = after[0] - before[0];
+        double m = after[1] - before[1];
+        return h + m == 0 ? Double.NaN : h / (h + m);
+    }
+
+    private static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    private static void sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+    }
+
+    private static Path repoRoot() {
+        String home = System.getenv("TSUNAGU_HOME");
+        if (home != null) {
+            return Path.of(home);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("examples/bench-rules"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("run from the repository (examples/bench-rules not found)");
+    }
+}
