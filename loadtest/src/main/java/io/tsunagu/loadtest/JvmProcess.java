@@ -31,8 +31,8 @@ final class JvmProcess implements AutoCloseable {
             String readyPath) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // The heap a production server would get: fixed, with a large young generation so that
-        // collections are rare (each one pauses every request in flight).
+        // A fixed heap with a large young generation: collections (each pauses every request in
+        // flight) are rare, and short-lived profile snapshots mostly die young.
         cmd.add("-Xms2g");
         cmd.add("-Xmx2g");
         cmd.add("-Xmn1g");

@@ -107,7 +107,7 @@ public final class LoadTest {
             try (JvmProcess server = server(work, redis, rules, secret, loops, 1_000_000, "server-cached.log");
                     Generator g = new Generator("127.0.0.1", server.port, 64, 50_000)) {
                 warmUp(g, decide, "decide (cached)", quick);
-                cachedMax = ramp(g, decide, "decide (cached) ramp", quick ? 5_000 : 10_000, step, server).throughput();
+                cachedMax = ramp(g, decide, "decide (cached) ramp", quick ? 3_000 : 5_000, step, server).throughput();
                 sleep(2_000);
                 double[] before = cacheCounts(server.port);
                 constant = g.run("decide (cached) @ 10000/s", decide, 10_000, quick ? 5_000 : 30_000);
@@ -119,10 +119,11 @@ public final class LoadTest {
             try (JvmProcess server = server(work, redis, rules, secret, loops, 0, "server-miss.log");
                     Generator g = new Generator("127.0.0.1", server.port, 64, 50_000)) {
                 warmUp(g, decide, "decide (cache off)", quick);
-                missMax = ramp(g, decide, "decide (cache off) ramp", quick ? 5_000 : 10_000, step, server).throughput();
+                missMax = ramp(g, decide, "decide (cache off) ramp", quick ? 2_000 : 2_000, step, server).throughput();
                 sleep(2_000);
                 double[] before = cacheCounts(server.port);
                 missConstant = g.run("decide (cache off) @ 10000/s", decide, 10_000, quick ? 5_000 : 20_000);
+                // (at this rate the server may not keep up: then the latencies say by how much)
                 report.add(missConstant, hitRatio(before, cacheCounts(server.port)));
             }
 
@@ -151,6 +152,7 @@ public final class LoadTest {
         env.put("TSUNAGU_DATA_DIR", work.resolve("data").toString());
         env.put("TSUNAGU_SITE_SECRET", secret);
         env.put("TSUNAGU_CACHE_MAX_PROFILES", Long.toString(cache));
+        env.put("TSUNAGU_CACHE_TTL", "30m");
         env.put("TSUNAGU_EVENT_LOOPS", Integer.toString(loops));
         return JvmProcess.start("server", "io.tsunagu.server.Main", List.of("server"), env, port, work.resolve(log), "/v1/decide");
     }
@@ -160,9 +162,11 @@ public final class LoadTest {
      * under load otherwise shows up as tens of milliseconds in the first seconds of every new rate.
      */
     private static void warmUp(Generator g, Workload w, String name, boolean quick) throws InterruptedException {
-        g.run(name + " warm-up", w, 3_000, quick ? 2_000 : 5_000);
-        g.run(name + " warm-up", w, 8_000, quick ? 3_000 : 15_000);
-        g.run(name + " warm-up", w, 12_000, quick ? 2_000 : 10_000);
+        // Gently: a cold JVM compiling on two cores, and members signing in for the first time (each one
+        // merges its visitor id once), must not pile up a queue that the measurement then inherits.
+        for (double rate : new double[] {500, 1_000, 2_000, 3_000, 4_000, 5_000}) {
+            g.run(name + " warm-up", w, rate, quick ? 2_000 : 15_000);
+        }
         sleep(2_000);
     }
 
@@ -173,11 +177,13 @@ public final class LoadTest {
     private Generator.Result ramp(Generator g, Workload w, String name, double start, long stepMs, JvmProcess server)
             throws Exception {
         Generator.Result best = null;
+        Generator.Result last = null;
         double rate = start;
         for (int i = 0; i < 14; i++) {
             double[] before = server == null ? null : cacheCounts(server.port);
             Generator.Result r = g.run(String.format(Locale.ROOT, "%s @ %.0f/s", name, rate), w, rate, stepMs);
             report.add(r, server == null ? Double.NaN : hitRatio(before, cacheCounts(server.port)));
+            last = r;
             boolean keptUp = r.throughput() >= 0.97 * rate && r.errorRate() < 0.01 && r.percentileMs(99) < 100;
             if (!keptUp) {
                 break;
@@ -187,7 +193,8 @@ public final class LoadTest {
             sleep(1_000);
         }
         if (best == null) {
-            throw new IllegalStateException(name + ": the server did not keep up even at " + start + " req/s");
+            System.out.println(name + ": did not keep up even at " + start + " req/s; reporting what it achieved there");
+            return last;
         }
         return best;
     }

@@ -1,7 +1,6 @@
 package io.tsunagu.rules.profile;
 
 import io.tsunagu.rules.condition.Fields;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -23,16 +22,13 @@ public final class Event extends Fields {
     private final String id;
     private final String type;
     private final long ts;
-    private final Long boxedTs;
-    private final Map<String, Object> props;
+    private final Props props;
 
     public Event(String id, String type, long ts, Map<String, Object> props) {
         this.id = id;
-        this.type = Objects.requireNonNull(type, "type");
+        this.type = Objects.requireNonNull(type, "type").intern();
         this.ts = ts;
-        this.boxedTs = ts;
-        this.props = props == null || props.isEmpty()
-                ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(props));
+        this.props = Props.of(props);
     }
 
     public static Event of(String type, long ts, Map<String, Object> props) {
@@ -64,7 +60,7 @@ public final class Event extends Fields {
     public Object field(String name) {
         return switch (name) {
             case "type" -> type;
-            case "ts" -> boxedTs;
+            case "ts" -> ts;
             case "id" -> id;
             default -> props.get(name);
         };

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * cors.allowed_origins    TSUNAGU_CORS_ORIGINS        (none) — comma-separated in the variable
  * body_limit              TSUNAGU_BODY_LIMIT          64kb
  * cache.max_profiles      TSUNAGU_CACHE_MAX_PROFILES  100000
- * cache.ttl               TSUNAGU_CACHE_TTL           60s
+ * cache.ttl               TSUNAGU_CACHE_TTL           10m
  * write_buffer.max_events TSUNAGU_WRITE_BUFFER_MAX    100000
  * event_loops             TSUNAGU_EVENT_LOOPS         number of cores
  * </pre>
@@ -159,7 +159,8 @@ public final class ConfigLoader {
         List<String> origins = origins();
         long bodyLimit = size("body_limit", 64 * 1024, 1024, 10 * 1024 * 1024);
         long cacheMax = number("cache.max_profiles", 100_000, 0, 100_000_000);
-        Duration ttl = duration("cache.ttl", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(1));
+        // A safety net only: changes arrive as notifications, and a reconnect of the feed drops everything.
+        Duration ttl = duration("cache.ttl", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
         int writeMax = (int) number("write_buffer.max_events", 100_000, 100, 10_000_000);
         int loops = (int) number("event_loops", Runtime.getRuntime().availableProcessors(), 1, 256);
         return new ServerConfig(host, port, rulesDir, dataDir, redisUrl, prefix, timeout, secret, token, origins, bodyLimit,

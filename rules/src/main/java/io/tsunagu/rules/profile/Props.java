@@ -1,0 +1,110 @@
+package io.tsunagu.rules.profile;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * An event's properties: immutable, in insertion order, in one array of keys and values. A profile
+ * cache holds hundreds of thousands of events; a LinkedHashMap (entries, table, wrapper) costs several
+ * times the memory and garbage per event. Lookups scan the few keys an event has.
+ *
+ * <p>Short string values are interned: brands, categories, store and page types repeat across
+ * millions of events and are then stored once.
+ */
+final class Props extends AbstractMap<String, Object> {
+
+    static final Props EMPTY = new Props(new Object[0]);
+
+    /** Values up to this length are interned (ids and short codes repeat; long texts rarely do). */
+    private static final int INTERN_MAX = 32;
+
+    private final Object[] kv;
+
+    private Props(Object[] kv) {
+        this.kv = kv;
+    }
+
+    static Props of(Map<String, ?> source) {
+        if (source instanceof Props p) {
+            return p;
+        }
+        if (source == null || source.isEmpty()) {
+            return EMPTY;
+        }
+        Object[] kv = new Object[source.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, ?> e : source.entrySet()) {
+            kv[i++] = e.getKey().intern();
+            Object v = e.getValue();
+            kv[i++] = v instanceof String s && s.length() <= INTERN_MAX ? s.intern() : v;
+        }
+        return new Props(kv);
+    }
+
+    @Override
+    public Object get(Object key) {
+        Object[] a = kv;
+        for (int i = 0; i < a.length; i += 2) {
+            if (a[i] == key) {
+                return a[i + 1];
+            }
+        }
+        for (int i = 0; i < a.length; i += 2) {
+            if (a[i].equals(key)) {
+                return a[i + 1];
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i].equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int size() {
+        return kv.length / 2;
+    }
+
+    @Override
+    public Set<Map.Entry<String, Object>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Map.Entry<String, Object>> iterator() {
+                return new Iterator<>() {
+                    private int i;
+
+                    @Override
+                    public boolean hasNext() {
+                        return i < kv.length;
+                    }
+
+                    @Override
+                    public Map.Entry<String, Object> next() {
+                        if (i >= kv.length) {
+                            throw new NoSuchElementException();
+                        }
+                        Map.Entry<String, Object> e = new SimpleImmutableEntry<>((String) kv[i], kv[i + 1]);
+                        i += 2;
+                        return e;
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return kv.length / 2;
+            }
+        };
+    }
+}
