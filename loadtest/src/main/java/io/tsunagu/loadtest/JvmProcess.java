@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 /** A server under test in its own JVM (same class path as the load test), stopped with SIGTERM. */
 final class JvmProcess implements AutoCloseable {
 
+    private static final boolean SHENANDOAH = supports("-XX:+UseShenandoahGC");
+
     private final Process process;
     final int port;
     final String name;
@@ -31,14 +33,17 @@ final class JvmProcess implements AutoCloseable {
             String readyPath) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // A fixed heap with a large young generation: collections (each pauses every request in
-        // flight) are rare, and short-lived profile snapshots mostly die young.
+        // As ./tsunagu server runs it: Shenandoah where the JDK has it (see the launcher), a fixed heap.
         cmd.add("-Xms2g");
         cmd.add("-Xmx2g");
-        cmd.add("-Xmn1g");
-        String extra = System.getenv("TSUNAGU_LOADTEST_SERVER_OPTS"); // e.g. a flight recording, for profiling
+        if (SHENANDOAH) {
+            cmd.add("-XX:+UseShenandoahGC");
+        }
+        // e.g. a flight recording for profiling: -XX:StartFlightRecording=filename=/tmp/{name}.jfr
+        String extra = System.getenv("TSUNAGU_LOADTEST_SERVER_OPTS");
         if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
+            String label = log.getFileName().toString().replaceFirst("\\.log$", "");
+            cmd.addAll(List.of(extra.trim().replace("{name}", label).split("\\s+")));
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -74,6 +79,23 @@ final class JvmProcess implements AutoCloseable {
         }
         close();
         throw new IOException(name + " did not answer on port " + port + " within 60 s");
+    }
+
+    private static boolean supports(String option) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), option,
+                    "-version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     static int freePort() throws IOException {

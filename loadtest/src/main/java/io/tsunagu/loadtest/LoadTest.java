@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,7 @@ import java.util.Map;
 public final class LoadTest {
 
     private static final String USAGE = """
-            usage: tsunagu loadtest [suite] [--quick] [--out FILE]
+            usage: tsunagu loadtest [suite] [--quick] [--only baseline,cached,miss] [--out FILE]
                    tsunagu loadtest run  --url URL --rate N [--duration 30s] [--secret S] [--members N] [--visitors N]
                    tsunagu loadtest ramp --url URL [--start N] [--secret S] [--members N] [--visitors N]""";
 
@@ -71,6 +72,7 @@ public final class LoadTest {
 
     private int suite() throws Exception {
         boolean quick = options.containsKey("quick");
+        List<String> only = List.of(options.getOrDefault("only", "baseline,cached,miss").split(","));
         int members = quick ? 500 : 5_000;
         int visitors = quick ? 20_000 : 200_000;
         long step = quick ? 2_000 : 5_000;
@@ -92,52 +94,89 @@ public final class LoadTest {
             Workload decide = new Workload(1, visitors, members, identity, 0.15, "/v1/decide", "/v1/events");
             Workload hello = new Workload(1, visitors, members, identity, 0.15, "/hello", "/hello");
 
-            double baselineMax;
-            int helloPort = JvmProcess.freePort();
-            try (JvmProcess baseline = JvmProcess.start("baseline", HelloServer.class.getName(),
-                    List.of(Integer.toString(helloPort), Integer.toString(loops)), Map.of(), helloPort,
-                    work.resolve("baseline.log"), "/hello");
-                    Generator g = new Generator("127.0.0.1", baseline.port, 64, 50_000)) {
-                warmUp(g, hello, "baseline", quick);
-                baselineMax = ramp(g, hello, "baseline ramp", quick ? 5_000 : 10_000, step, null).throughput();
-            }
+            Phases phases = new Phases(work, redis, rules, secret, loops, quick, step);
+            double baselineMax = only.contains("baseline") ? phases.baseline(hello) : Double.NaN;
+            Generator.Result[] cached = only.contains("cached") ? phases.decide(decide, true) : null;
+            Generator.Result[] miss = only.contains("miss") ? phases.decide(decide, false) : null;
 
-            double cachedMax;
-            Generator.Result constant;
-            try (JvmProcess server = server(work, redis, rules, secret, loops, 1_000_000, "server-cached.log");
-                    Generator g = new Generator("127.0.0.1", server.port, 64, 50_000)) {
-                warmUp(g, decide, "decide (cached)", quick);
-                cachedMax = ramp(g, decide, "decide (cached) ramp", quick ? 3_000 : 5_000, step, server).throughput();
-                sleep(2_000);
-                double[] before = cacheCounts(server.port);
-                constant = g.run("decide (cached) @ 10000/s", decide, 10_000, quick ? 5_000 : 30_000);
-                report.add(constant, hitRatio(before, cacheCounts(server.port)));
+            if (!Double.isNaN(baselineMax)) {
+                report.summary("baseline max throughput (req/s)", Math.round(baselineMax));
             }
-
-            double missMax;
-            Generator.Result missConstant;
-            try (JvmProcess server = server(work, redis, rules, secret, loops, 0, "server-miss.log");
-                    Generator g = new Generator("127.0.0.1", server.port, 64, 50_000)) {
-                warmUp(g, decide, "decide (cache off)", quick);
-                missMax = ramp(g, decide, "decide (cache off) ramp", quick ? 2_000 : 2_000, step, server).throughput();
-                sleep(2_000);
-                double[] before = cacheCounts(server.port);
-                missConstant = g.run("decide (cache off) @ 10000/s", decide, 10_000, quick ? 5_000 : 20_000);
-                // (at this rate the server may not keep up: then the latencies say by how much)
-                report.add(missConstant, hitRatio(before, cacheCounts(server.port)));
+            if (cached != null) {
+                report.summary("decide, cached: max throughput (req/s)", Math.round(cached[0].throughput()));
+                if (!Double.isNaN(baselineMax)) {
+                    report.summary("decide, cached: share of baseline (target >= 0.5)",
+                            fmt(cached[0].throughput() / baselineMax));
+                }
+                report.summary("decide, cached @ 10000/s: p99 ms (target <= 1)", fmt(cached[1].percentileMs(99)));
+                report.summary("decide, cached @ 10000/s: p50 / p99.9 ms", fmt(cached[1].percentileMs(50)) + " / "
+                        + fmt(cached[1].percentileMs(99.9)));
             }
-
-            report.summary("baseline max throughput (req/s)", Math.round(baselineMax));
-            report.summary("decide, cached: max throughput (req/s)", Math.round(cachedMax));
-            report.summary("decide, cached: share of baseline (target >= 0.5)", fmt(cachedMax / baselineMax));
-            report.summary("decide, cached @ 10000/s: p99 ms (target <= 1)", fmt(constant.percentileMs(99)));
-            report.summary("decide, cached @ 10000/s: p50 / p99.9 ms", fmt(constant.percentileMs(50)) + " / "
-                    + fmt(constant.percentileMs(99.9)));
-            report.summary("decide, cache off: max throughput (req/s) (target >= 25000)", Math.round(missMax));
-            report.summary("decide, cache off @ 10000/s: p99 ms (target <= 2)", fmt(missConstant.percentileMs(99)));
+            if (miss != null) {
+                report.summary("decide, cache off: max throughput (req/s) (target >= 25000)",
+                        Math.round(miss[0].throughput()));
+                report.summary("decide, cache off @ 10000/s: p99 ms (target <= 2)", fmt(miss[1].percentileMs(99)));
+            }
         }
         finish(root.resolve("loadtest/target/loadtest-report.json"));
         return 0;
+    }
+
+    /** The suite's measurements, each against a freshly started target. */
+    private final class Phases {
+        private final Path work;
+        private final RedisProcess redis;
+        private final Path rules;
+        private final String secret;
+        private final int loops;
+        private final boolean quick;
+        private final long step;
+
+        Phases(Path work, RedisProcess redis, Path rules, String secret, int loops, boolean quick, long step) {
+            this.work = work;
+            this.redis = redis;
+            this.rules = rules;
+            this.secret = secret;
+            this.loops = loops;
+            this.quick = quick;
+            this.step = step;
+        }
+
+        /** The hello-world server's maximum throughput. */
+        double baseline(Workload hello) throws Exception {
+            int port = JvmProcess.freePort();
+            try (JvmProcess baseline = JvmProcess.start("baseline", HelloServer.class.getName(),
+                    List.of(Integer.toString(port), Integer.toString(loops)), Map.of(), port,
+                    work.resolve("baseline.log"), "/hello");
+                    Generator g = new Generator("127.0.0.1", baseline.port, 64, 50_000)) {
+                warmUp(g, hello, "baseline", quick);
+                CpuMeter cpu = new CpuMeter(Map.of("server", baseline.pid()));
+                return ramp(g, hello, "baseline ramp", quick ? 5_000 : 10_000, step, null, cpu).throughput();
+            }
+        }
+
+        /** Decide with profiles cached, or with every profile read from Redis: {maximum, at 10,000/s}. */
+        Generator.Result[] decide(Workload decide, boolean cache) throws Exception {
+            String name = cache ? "decide (cached)" : "decide (cache off)";
+            try (JvmProcess server = server(work, redis, rules, secret, loops, cache ? 1_000_000 : 0,
+                    cache ? "server-cached.log" : "server-miss.log");
+                    Generator g = new Generator("127.0.0.1", server.port, 64, 50_000)) {
+                warmUp(g, decide, name, quick);
+                Map<String, Long> pids = new LinkedHashMap<>();
+                pids.put("server", server.pid());
+                pids.put("redis", redis.pid());
+                CpuMeter cpu = new CpuMeter(pids);
+                Generator.Result max = ramp(g, decide, name + " ramp", cache ? (quick ? 3_000 : 5_000) : 2_000, step, server,
+                        cpu);
+                sleep(2_000);
+                double[] before = cacheCounts(server.port);
+                cpu.begin();
+                // (if the server cannot keep up at this rate, the latencies say by how much)
+                Generator.Result constant = g.run(name + " @ 10000/s", decide, 10_000, quick ? 5_000 : cache ? 30_000 : 20_000);
+                report.add(constant, hitRatio(before, cacheCounts(server.port)), cpu.perRequest(constant.ok()));
+                return new Generator.Result[] {max, constant};
+            }
+        }
     }
 
     private JvmProcess server(Path work, RedisProcess redis, Path rules, String secret, int loops, long cache, String log)
@@ -174,15 +213,19 @@ public final class LoadTest {
      * Offers increasing rates (×1.2 a step) until the server no longer keeps up: throughput below 97%
      * of the offer, more than 1% errors, or p99 above 100 ms. Returns the best step that kept up.
      */
-    private Generator.Result ramp(Generator g, Workload w, String name, double start, long stepMs, JvmProcess server)
-            throws Exception {
+    private Generator.Result ramp(Generator g, Workload w, String name, double start, long stepMs, JvmProcess server,
+            CpuMeter cpu) throws Exception {
         Generator.Result best = null;
         Generator.Result last = null;
         double rate = start;
         for (int i = 0; i < 14; i++) {
             double[] before = server == null ? null : cacheCounts(server.port);
+            if (cpu != null) {
+                cpu.begin();
+            }
             Generator.Result r = g.run(String.format(Locale.ROOT, "%s @ %.0f/s", name, rate), w, rate, stepMs);
-            report.add(r, server == null ? Double.NaN : hitRatio(before, cacheCounts(server.port)));
+            report.add(r, server == null ? Double.NaN : hitRatio(before, cacheCounts(server.port)),
+                    cpu == null ? null : cpu.perRequest(r.ok()));
             last = r;
             boolean keptUp = r.throughput() >= 0.97 * rate && r.errorRate() < 0.01 && r.percentileMs(99) < 100;
             if (!keptUp) {
@@ -221,7 +264,7 @@ public final class LoadTest {
                 report.add(g.run("decide @ " + Math.round(rate) + "/s", w, rate, ms), Double.NaN);
             } else {
                 Generator.Result best = ramp(g, w, "decide ramp", Double.parseDouble(options.getOrDefault("start", "2000")),
-                        5_000, null);
+                        5_000, null, null);
                 report.summary("max throughput (req/s)", Math.round(best.throughput()));
             }
         }

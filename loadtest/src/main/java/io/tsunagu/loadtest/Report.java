@@ -13,6 +13,11 @@ final class Report {
     private final Map<String, Object> summary = new LinkedHashMap<>();
 
     Map<String, Object> add(Generator.Result r, double hitRatio) {
+        return add(r, hitRatio, null);
+    }
+
+    /** @param cpu microseconds of CPU per request by process, or null */
+    Map<String, Object> add(Generator.Result r, double hitRatio, Map<String, Object> cpu) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("phase", r.name());
         m.put("offered_rps", round(r.offeredRate()));
@@ -28,6 +33,9 @@ final class Report {
         if (!Double.isNaN(hitRatio)) {
             m.put("cache_hit_ratio", round3(hitRatio));
         }
+        if (cpu != null) {
+            m.put("cpu_us_per_request", cpu);
+        }
         phases.add(m);
         System.out.println(line(m));
         return m;
@@ -41,7 +49,8 @@ final class Report {
         return String.format(Locale.ROOT, "%-34s offered %8.0f/s  got %8.0f/s  errors %6s  p50 %7.3f  p90 %7.3f  p99 %7.3f  "
                 + "p99.9 %7.3f ms%s", m.get("phase"), num(m.get("offered_rps")), num(m.get("throughput_rps")), m.get("errors"),
                 num(m.get("p50_ms")), num(m.get("p90_ms")), num(m.get("p99_ms")), num(m.get("p999_ms")),
-                m.containsKey("cache_hit_ratio") ? String.format(Locale.ROOT, "  hits %.3f", num(m.get("cache_hit_ratio"))) : "");
+                m.containsKey("cache_hit_ratio") ? String.format(Locale.ROOT, "  hits %.3f", num(m.get("cache_hit_ratio"))) : "")
+                + (m.get("cpu_us_per_request") instanceof Map<?, ?> cpu ? "  cpu µs/req " + cpu : "");
     }
 
     private static double num(Object o) {

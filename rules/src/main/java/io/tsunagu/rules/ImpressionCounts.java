@@ -1,6 +1,7 @@
 package io.tsunagu.rules;
 
 import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.EventRun;
 import io.tsunagu.rules.profile.Profile;
 
 /**
@@ -19,9 +20,10 @@ public interface ImpressionCounts {
     /** Counts the profile's {@code impression} events whose {@code campaign} property names the campaign. */
     static ImpressionCounts fromProfile(Profile profile) {
         return (campaign, since) -> {
-            Event[] events = profile.events("impression");
+            EventRun run = profile.run("impression");
+            Event[] events = run.buffer();
             int n = 0;
-            for (int i = events.length - 1; i >= 0 && events[i].ts() >= since; i--) {
+            for (int i = run.to() - 1; i >= run.from() && events[i].ts() >= since; i--) {
                 if (campaign.equals(events[i].prop("campaign"))) {
                     n++;
                 }

@@ -125,7 +125,8 @@ public final class RuleSet {
 
     private static Decision decision(Campaign c, DecisionDocument doc) {
         Variant v = c.variantFor(c.bucketId(doc, doc.profile.id()));
-        return new Decision(c.slot(), c.id(), v.id(), v.content() == null ? null : v.content().render(doc));
+        return v.content() == null ? new Decision(c.slot(), c.id(), v.id(), null)
+                : new Decision(c.slot(), c.id(), v.id(), v.content().render(doc), v.content().constantJson());
     }
 
     /** The segments the profile is in now, in dependency order. */

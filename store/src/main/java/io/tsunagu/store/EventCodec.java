@@ -8,6 +8,7 @@ import io.tsunagu.rules.profile.Event;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +46,18 @@ public final class EventCodec {
     }
 
     public static Event decode(String s) {
+        return decode(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decodes an event as stored (UTF-8 bytes, as Redis returns them). */
+    public static Event decode(byte[] s) {
         try (JsonParser p = JSON.createParser(s)) {
             String id = null;
             String type = null;
             long ts = 0;
             Map<String, Object> props = Map.of();
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("not a stored event: " + s);
+                throw new IllegalArgumentException("not a stored event: " + new String(s, StandardCharsets.UTF_8));
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
@@ -66,7 +72,7 @@ public final class EventCodec {
             }
             return new Event(id, type, ts, props);
         } catch (IOException x) {
-            throw new IllegalArgumentException("not a stored event: " + s, x);
+            throw new IllegalArgumentException("not a stored event: " + new String(s, StandardCharsets.UTF_8), x);
         }
     }
 

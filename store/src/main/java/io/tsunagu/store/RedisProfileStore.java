@@ -91,15 +91,15 @@ public final class RedisProfileStore {
         }
         Response aggregates = r.get(2);
         if (aggregates.size() > 0) {
-            Map<String, String> fields = new HashMap<>(aggregates.size());
-            for (int i = 0; i + 1 < aggregates.size(); i += 2) {
-                fields.put(aggregates.get(i).toString(), aggregates.get(i + 1).toString());
+            String[] fields = new String[aggregates.size()];
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = aggregates.get(i).toString();
             }
-            b.aggregates(Aggregates.fromFields(fields));
+            b.aggregateFields(fields);
         }
         Response events = r.get(3);
         for (int i = 0; i < events.size(); i++) {
-            b.event(EventCodec.decode(events.get(i).toString()));
+            b.event(EventCodec.decode(events.get(i).toBytes()));
         }
         return b.build();
     }

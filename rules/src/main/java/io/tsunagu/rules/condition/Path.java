@@ -1,5 +1,6 @@
 package io.tsunagu.rules.condition;
 
+import io.tsunagu.rules.profile.Interner;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +21,9 @@ public final class Path {
         this.indexes = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             // Interned, so that a map whose keys are interned too (Jackson interns JSON field names,
-            // Java literals are interned) finds them by identity instead of comparing characters.
-            parts[i] = parts[i].intern();
+            // Java literals are interned, event properties share Interner's names) finds them by
+            // identity instead of comparing characters.
+            parts[i] = Interner.name(parts[i].intern());
             indexes[i] = arrayIndex(parts[i]);
         }
     }

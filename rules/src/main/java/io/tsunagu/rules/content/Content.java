@@ -1,6 +1,9 @@
 package io.tsunagu.rules.content;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +17,25 @@ public final class Content {
 
     public static final List<String> TEMPLATES = List.of("banner", "coupon", "message", "recommend");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final String template;
     private final Map<String, Object> fields;
     private final boolean constant;
+    /** For content without placeholders: rendered once, and as JSON. */
+    private final Map<String, Object> rendered;
+    private final String json;
 
     Content(String template, Map<String, Object> fields) {
         this.template = template;
         this.fields = fields;
         this.constant = isConstant(fields);
+        this.rendered = constant ? Collections.unmodifiableMap(renderFields(null)) : null;
+        try {
+            this.json = constant ? JSON.writeValueAsString(rendered) : null;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("content of template " + template + " cannot be written as JSON", e);
+        }
     }
 
     public String template() {
@@ -30,6 +44,15 @@ public final class Content {
 
     /** Renders the fields; the result maps "template" to the template name, then each field. */
     public Map<String, Object> render(Object document) {
+        return rendered != null ? rendered : renderFields(document);
+    }
+
+    /** The rendered content as JSON when it has no placeholders (the same for everyone), else null. */
+    public String constantJson() {
+        return json;
+    }
+
+    private Map<String, Object> renderFields(Object document) {
         Map<String, Object> out = new LinkedHashMap<>(fields.size() * 2 + 2);
         out.put("template", template);
         for (Map.Entry<String, Object> e : fields.entrySet()) {

@@ -110,6 +110,15 @@ public final class Aggregates {
 
     // ---- reading -------------------------------------------------------------------------------
 
+    /** As {@link #fromFields(Map)}, from alternating field names and values as a hash is read. */
+    public static Aggregates fromFields(String[] fieldsAndValues) {
+        Map<String, String> fields = new HashMap<>(fieldsAndValues.length);
+        for (int i = 0; i + 1 < fieldsAndValues.length; i += 2) {
+            fields.put(fieldsAndValues[i], fieldsAndValues[i + 1]);
+        }
+        return fromFields(fields);
+    }
+
     /** Builds the in-memory form from stored fields; values are numbers or numeric strings. Unknown fields are ignored. */
     public static Aggregates fromFields(Map<String, ?> fields) {
         if (fields.isEmpty()) {
@@ -191,24 +200,34 @@ public final class Aggregates {
     /**
      * These aggregates with {@code updates} applied, as the store applies them (for keeping a cached
      * snapshot current without reading it back). Copy-on-write: changed series go to a small overlay,
-     * folded into the shared base only when it grows, so one event copies a few entries, not all.
+     * folded into the shared base only when it grows, and maps that no update touches are shared.
      */
     public Aggregates plus(List<AggregateUpdate> updates) {
         if (updates.isEmpty()) {
             return this;
         }
         Map<String, DailySeries> s = new HashMap<>(recent);
-        Map<String, Long> f = new HashMap<>(first);
-        Map<String, Long> l = new HashMap<>(last);
-        Map<String, List<String>> v = new HashMap<>(values);
+        Map<String, Long> f = first;
+        Map<String, Long> l = last;
+        Map<String, List<String>> v = values;
         for (AggregateUpdate u : updates) {
             String field = u.field();
             if (field.startsWith("first|")) {
-                f.merge(field.substring(6), (long) u.value(), Math::min);
+                String type = field.substring(6);
+                Long old = f.get(type);
+                if (old == null || (long) u.value() < old) {
+                    f = f == first ? new HashMap<>(first) : f;
+                    f.put(type, (long) u.value());
+                }
                 continue;
             }
             if (field.startsWith("last|")) {
-                l.merge(field.substring(5), (long) u.value(), Math::max);
+                String type = field.substring(5);
+                Long old = l.get(type);
+                if (old == null || (long) u.value() > old) {
+                    l = l == last ? new HashMap<>(last) : l;
+                    l.put(type, (long) u.value());
+                }
                 continue;
             }
             int a = field.indexOf('|');
@@ -227,11 +246,13 @@ public final class Aggregates {
                     String typeDim = field.substring(b + 1, eq);
                     String value = field.substring(eq + 1);
                     List<String> known = v.getOrDefault(typeDim, List.of());
-                    if (!known.contains(value)) {
-                        List<String> more = new ArrayList<>(known);
-                        more.add(value);
-                        Collections.sort(more);
-                        v.put(typeDim, List.copyOf(more));
+                    int at = Collections.binarySearch(known, value);
+                    if (at < 0) {
+                        List<String> more = new ArrayList<>(known.size() + 1);
+                        more.addAll(known);
+                        more.add(-at - 1, value);
+                        v = v == values ? new HashMap<>(values) : v;
+                        v.put(typeDim, Collections.unmodifiableList(more));
                     }
                 }
             }
@@ -239,9 +260,9 @@ public final class Aggregates {
         if (s.size() > MAX_RECENT) {
             Map<String, DailySeries> folded = new HashMap<>(series);
             folded.putAll(s);
-            return new Aggregates(Map.copyOf(folded), Map.of(), Map.copyOf(f), Map.copyOf(l), Map.copyOf(v));
+            return new Aggregates(folded, Map.of(), f, l, v);
         }
-        return new Aggregates(series, Map.copyOf(s), Map.copyOf(f), Map.copyOf(l), Map.copyOf(v));
+        return new Aggregates(series, s, f, l, v);
     }
 
     public boolean isEmpty() {

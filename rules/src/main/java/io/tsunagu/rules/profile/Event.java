@@ -26,7 +26,7 @@ public final class Event extends Fields {
 
     public Event(String id, String type, long ts, Map<String, Object> props) {
         this.id = id;
-        this.type = Objects.requireNonNull(type, "type").intern();
+        this.type = Interner.name(Objects.requireNonNull(type, "type"));
         this.ts = ts;
         this.props = Props.of(props);
     }

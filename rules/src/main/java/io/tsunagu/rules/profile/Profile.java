@@ -22,12 +22,82 @@ public final class Profile {
 
     private static final Event[] NO_EVENTS = new Event[0];
     private static final Comparator<Event> BY_TIME = Comparator.comparingLong(Event::ts);
+    /** Events whose aggregate updates a snapshot defers before folding them in (see {@link #aggregates()}). */
+    private static final int MAX_PENDING = 128;
+
+    /**
+     * Events added since the aggregates were last built, newest first, with the policy they were
+     * stored under: their updates are derived again when the aggregates are read (holding the updates
+     * themselves would cost several times the memory per page view).
+     */
+    private record Pending(Event event, ProfilePolicy policy, Pending older, int count) {
+        List<AggregateUpdate> updates() {
+            Pending[] chain = new Pending[count];
+            int n = 0;
+            for (Pending p = this; p != null; p = p.older) {
+                chain[n++] = p;
+            }
+            List<AggregateUpdate> all = new ArrayList<>(count * 4);
+            for (int i = n - 1; i >= 0; i--) {
+                all.addAll(chain[i].policy.updatesFor(chain[i].event));
+            }
+            return all;
+        }
+    }
+
+    /**
+     * Event runs by type. A profile has a few types, so two small arrays, copied on write; the type
+     * names stay shared between snapshots.
+     */
+    private static final class Runs {
+        static final Runs NONE = new Runs(new String[0], new EventRun[0]);
+
+        final String[] types;
+        final EventRun[] runs;
+
+        Runs(String[] types, EventRun[] runs) {
+            this.types = types;
+            this.runs = runs;
+        }
+
+        EventRun get(String type) {
+            for (int i = 0; i < types.length; i++) {
+                if (types[i].equals(type)) {
+                    return runs[i];
+                }
+            }
+            return EventRun.EMPTY;
+        }
+
+        Runs with(String type, EventRun run) {
+            for (int i = 0; i < types.length; i++) {
+                if (types[i].equals(type)) {
+                    EventRun[] r = runs.clone();
+                    r[i] = run;
+                    return new Runs(types, r);
+                }
+            }
+            String[] t = Arrays.copyOf(types, types.length + 1);
+            EventRun[] r = Arrays.copyOf(runs, runs.length + 1);
+            t[types.length] = type;
+            r[runs.length] = run;
+            return new Runs(t, r);
+        }
+    }
 
     private final String id;
     private final Map<String, Object> attributes;
-    private final Map<String, Event[]> byType;
+    private final Runs byType;
     private final Map<String, Long> retainedFrom;
-    private final Aggregates aggregates;
+    /**
+     * Aggregates are read only for windows reaching before a type's retained events, which most
+     * profiles never have: they are decoded from the stored fields ({@link #rawAggregates}) and
+     * updated by new events ({@link #pending}) on first use, not on every load and page view.
+     */
+    private final Aggregates baseAggregates;
+    private final String[] rawAggregates;
+    private final Pending pending;
+    private volatile Aggregates aggregates;
     /** All kept events in time order, built on first use (decisions read events by type). */
     private volatile Event[] timeline;
 
@@ -41,20 +111,28 @@ public final class Profile {
         for (Event e : all) {
             grouped.computeIfAbsent(e.type(), k -> new ArrayList<>()).add(e);
         }
-        Map<String, Event[]> types = new HashMap<>(grouped.size() * 2);
-        grouped.forEach((type, list) -> types.put(type, list.toArray(NO_EVENTS)));
-        this.byType = Map.copyOf(types);
+        Runs runs = Runs.NONE;
+        for (Map.Entry<String, List<Event>> g : grouped.entrySet()) {
+            runs = runs.with(g.getKey(), EventRun.of(g.getValue().toArray(NO_EVENTS)));
+        }
+        this.byType = runs;
         this.retainedFrom = Map.copyOf(b.retainedFrom);
-        this.aggregates = b.aggregates;
+        this.baseAggregates = b.rawAggregates == null ? b.aggregates : null;
+        this.rawAggregates = b.rawAggregates;
+        this.pending = null;
+        this.aggregates = baseAggregates;
     }
 
-    private Profile(String id, Map<String, Object> attributes, Map<String, Event[]> byType,
-            Map<String, Long> retainedFrom, Aggregates aggregates) {
+    private Profile(String id, Map<String, Object> attributes, Runs byType,
+            Map<String, Long> retainedFrom, Aggregates baseAggregates, String[] rawAggregates, Pending pending) {
         this.id = id;
         this.attributes = attributes;
         this.byType = byType;
         this.retainedFrom = retainedFrom;
-        this.aggregates = aggregates;
+        this.baseAggregates = baseAggregates;
+        this.rawAggregates = rawAggregates;
+        this.pending = pending;
+        this.aggregates = pending == null ? baseAggregates : null;
     }
 
     public static Builder builder(String id) {
@@ -79,8 +157,10 @@ public final class Profile {
         Event[] t = timeline;
         if (t == null) {
             List<Event> all = new ArrayList<>();
-            for (Event[] es : byType.values()) {
-                all.addAll(Arrays.asList(es));
+            for (EventRun run : byType.runs) {
+                for (int i = run.from(); i < run.to(); i++) {
+                    all.add(run.buffer()[i]);
+                }
             }
             t = all.toArray(NO_EVENTS);
             Arrays.sort(t, BY_TIME);
@@ -99,62 +179,46 @@ public final class Profile {
      * <p>An event older than its type's {@link #retainedFrom} cannot be applied exactly (it may repeat
      * a trimmed event, which only the store remembers): check {@link #appendsExactly} first and read
      * the profile back from the store instead. Such events are ignored here.
+     *
+     * <p>The aggregates take the events' updates when they are next read ({@link #aggregates()}).
      */
     public Profile withEvents(List<Event> additions, ProfilePolicy policy, long now) {
-        List<List<AggregateUpdate>> updates = new ArrayList<>(additions.size());
-        for (Event e : additions) {
-            updates.add(policy.updatesFor(e));
-        }
-        return withEvents(additions, updates, policy, now);
-    }
-
-    /**
-     * As {@link #withEvents(List, ProfilePolicy, long)}, given each event's
-     * {@link ProfilePolicy#updatesFor} (computed once by a caller that also sends them to the store).
-     */
-    public Profile withEvents(List<Event> additions, List<List<AggregateUpdate>> eventUpdates, ProfilePolicy policy,
-            long now) {
-        Map<String, Event[]> types = new HashMap<>(byType);
-        Map<String, Long> retained = new HashMap<>(retainedFrom);
-        List<AggregateUpdate> updates = new ArrayList<>();
+        Runs types = byType;
+        Map<String, Long> retained = retainedFrom;
+        Aggregates folded = aggregates;
+        Aggregates base = folded != null ? folded : baseAggregates;
+        String[] raw = folded != null ? null : rawAggregates;
+        Pending next = folded != null ? null : pending;
         long horizon = policy.horizon(now);
-        boolean changed = false;
         for (int k = 0; k < additions.size(); k++) {
             Event e = additions.get(k);
             if (e.ts() < horizon || e.ts() < retained.getOrDefault(e.type(), Long.MIN_VALUE)) {
                 continue;
             }
-            Event[] old = types.getOrDefault(e.type(), NO_EVENTS);
-            if (e.id() != null && hasId(old, e.id())) {
+            EventRun old = types.get(e.type());
+            if (e.id() != null && old.containsId(e.id())) {
                 continue;
             }
-            int at = old.length;
-            while (at > 0 && old[at - 1].ts() > e.ts()) {
-                at--;
-            }
-            int drop = Math.max(0, old.length + 1 - policy.maxEventsPerType());
-            Event[] next = new Event[old.length + 1 - drop];
-            int n = 0;
-            long newestDropped = Long.MIN_VALUE;
-            for (int i = 0; i <= old.length; i++) {
-                Event x = i == at ? e : old[i < at ? i : i - 1];
-                if (i < drop) {
-                    newestDropped = x.ts();
-                } else {
-                    next[n++] = x;
+            EventRun run = old.plus(e, policy.maxEventsPerType());
+            Event dropped = EventRun.newestDropped(old, run, e);
+            if (dropped != null) {
+                long from = dropped.ts() + 1;
+                if (from > retained.getOrDefault(e.type(), Long.MIN_VALUE)) {
+                    retained = retained == retainedFrom ? new HashMap<>(retainedFrom) : retained;
+                    retained.put(e.type(), from);
                 }
             }
-            if (drop > 0) {
-                retained.merge(e.type(), newestDropped + 1, Math::max);
-            }
-            types.put(e.type(), next);
-            updates.addAll(eventUpdates.get(k));
-            changed = true;
+            types = types.with(e.type(), run);
+            next = new Pending(e, policy, next, next == null ? 1 : next.count + 1);
         }
-        if (!changed) {
+        if (types == byType) {
             return this;
         }
-        return new Profile(id, attributes, Map.copyOf(types), Map.copyOf(retained), aggregates.plus(updates));
+        Profile p = new Profile(id, attributes, types, retained, base, raw, next);
+        if (next != null && next.count > MAX_PENDING) {
+            p.aggregates(); // folds, so that what is pending stays bounded
+        }
+        return p;
     }
 
     /** Whether {@link #withEvents} can apply this event exactly (it is not older than the trimmed part). */
@@ -172,22 +236,18 @@ public final class Profile {
                 a.put(k, v);
             }
         });
-        return new Profile(id, Collections.unmodifiableMap(a), byType, retainedFrom, aggregates);
-    }
-
-    private static boolean hasId(Event[] events, String id) {
-        for (int i = events.length - 1; i >= 0; i--) {
-            if (id.equals(events[i].id())) {
-                return true;
-            }
-        }
-        return false;
+        return new Profile(id, Collections.unmodifiableMap(a), byType, retainedFrom, baseAggregates, rawAggregates, pending);
     }
 
     /** Retained events of one type, oldest first (empty if none). Do not modify the array. */
     public Event[] events(String type) {
-        Event[] e = byType.get(type);
-        return e == null ? NO_EVENTS : e;
+        EventRun run = byType.get(type);
+        return run.isEmpty() ? NO_EVENTS : run.toArray();
+    }
+
+    /** Retained events of one type, oldest first, without copying. */
+    public EventRun run(String type) {
+        return byType.get(type);
     }
 
     /**
@@ -204,7 +264,15 @@ public final class Profile {
     }
 
     public Aggregates aggregates() {
-        return aggregates;
+        Aggregates a = aggregates;
+        if (a == null) {
+            a = baseAggregates != null ? baseAggregates : Aggregates.fromFields(rawAggregates);
+            if (pending != null) {
+                a = a.plus(pending.updates());
+            }
+            aggregates = a; // racing readers compute the same value
+        }
+        return a;
     }
 
     public Builder toBuilder() {
@@ -212,15 +280,15 @@ public final class Profile {
         b.attributes.putAll(attributes);
         b.events.addAll(Arrays.asList(events()));
         b.retainedFrom.putAll(retainedFrom);
-        b.aggregates = aggregates;
+        b.aggregates = aggregates();
         return b;
     }
 
     @Override
     public String toString() {
         int n = 0;
-        for (Event[] es : byType.values()) {
-            n += es.length;
+        for (EventRun run : byType.runs) {
+            n += run.size();
         }
         return "Profile[" + id + ", " + attributes.size() + " attributes, " + n + " events]";
     }
@@ -231,6 +299,7 @@ public final class Profile {
         private final List<Event> events = new ArrayList<>();
         private final Map<String, Long> retainedFrom = new HashMap<>();
         private Aggregates aggregates = Aggregates.EMPTY;
+        private String[] rawAggregates;
 
         private Builder(String id) {
             this.id = id;
@@ -268,6 +337,17 @@ public final class Profile {
 
         public Builder aggregates(Aggregates a) {
             this.aggregates = a == null ? Aggregates.EMPTY : a;
+            this.rawAggregates = null;
+            return this;
+        }
+
+        /**
+         * The aggregates as stored (alternating field names and values), decoded when first read:
+         * see {@link Aggregates#fromFields(String[])}.
+         */
+        public Builder aggregateFields(String[] fieldsAndValues) {
+            this.rawAggregates = fieldsAndValues.length == 0 ? null : fieldsAndValues;
+            this.aggregates = Aggregates.EMPTY;
             return this;
         }
 

@@ -12,8 +12,8 @@ import java.util.Set;
  * cache holds hundreds of thousands of events; a LinkedHashMap (entries, table, wrapper) costs several
  * times the memory and garbage per event. Lookups scan the few keys an event has.
  *
- * <p>Short string values are interned: brands, categories, store and page types repeat across
- * millions of events and are then stored once.
+ * <p>Names and short string values are shared ({@link Interner}): brands, categories, store and
+ * page types repeat across millions of events.
  */
 final class Props extends AbstractMap<String, Object> {
 
@@ -38,9 +38,9 @@ final class Props extends AbstractMap<String, Object> {
         Object[] kv = new Object[source.size() * 2];
         int i = 0;
         for (Map.Entry<String, ?> e : source.entrySet()) {
-            kv[i++] = e.getKey().intern();
+            kv[i++] = Interner.name(e.getKey());
             Object v = e.getValue();
-            kv[i++] = v instanceof String s && s.length() <= INTERN_MAX ? s.intern() : v;
+            kv[i++] = v instanceof String s && s.length() <= INTERN_MAX ? Interner.value(s) : v;
         }
         return new Props(kv);
     }

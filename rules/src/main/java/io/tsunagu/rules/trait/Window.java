@@ -2,6 +2,7 @@ package io.tsunagu.rules.trait;
 
 import io.tsunagu.rules.profile.Aggregates;
 import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.EventRun;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
 
@@ -21,10 +22,13 @@ final class Window {
     final long start;
     final long now;
     final int fromDay;
-    /** Index range of retained events inside [start, now]. */
+    /** Index range of retained events inside [start, now], in {@link #events}. */
     final int lo;
     final int hi;
+    /** The retained events are {@code events[first, end)}; read nothing outside. */
     final Event[] events;
+    private final int first;
+    private final int end;
     /** Whether trimmed events fall inside the window. */
     final boolean trimmed;
     /** The last day that may hold trimmed events. */
@@ -34,18 +38,21 @@ final class Window {
         this.now = now;
         this.start = within < 0 ? Long.MIN_VALUE : now - within;
         this.fromDay = within < 0 ? Integer.MIN_VALUE : Aggregates.day(start);
-        this.events = p.events(type);
-        this.lo = lowerBound(events, start);
-        this.hi = upperBound(events, now);
+        EventRun run = p.run(type);
+        this.events = run.buffer();
+        this.first = run.from();
+        this.end = run.to();
+        this.lo = lowerBound(start);
+        this.hi = upperBound(now);
         long r = p.retainedFrom(type);
         this.trimmed = r != Long.MIN_VALUE && start < r;
         this.trimmedToDay = trimmed ? Aggregates.day(r) : Integer.MIN_VALUE;
     }
 
     /** First index whose ts is {@code >= ts}. */
-    static int lowerBound(Event[] events, long ts) {
-        int lo = 0;
-        int hi = events.length;
+    private int lowerBound(long ts) {
+        int lo = first;
+        int hi = end;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (events[mid].ts() < ts) {
@@ -58,9 +65,9 @@ final class Window {
     }
 
     /** First index whose ts is {@code > ts}. */
-    static int upperBound(Event[] events, long ts) {
-        int lo = 0;
-        int hi = events.length;
+    private int upperBound(long ts) {
+        int lo = first;
+        int hi = end;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (events[mid].ts() <= ts) {
@@ -76,14 +83,14 @@ final class Window {
     int[] trimmedDaysRange() {
         long from = fromDay == Integer.MIN_VALUE ? Long.MIN_VALUE : fromDay * DAY;
         long to = (trimmedToDay + 1L) * DAY - 1;
-        return new int[] {lowerBound(events, from), upperBound(events, to)};
+        return new int[] {lowerBound(from), upperBound(to)};
     }
 
     /** Kept events on {@code day} that the selector matches and, with a dimension, that have the value. */
     long retainedOn(int day, EventSelector selector, String dim, String value) {
         long n = 0;
-        int from = lowerBound(events, dayStart(day));
-        int to = lowerBound(events, dayStart(day + 1));
+        int from = lowerBound(dayStart(day));
+        int to = lowerBound(dayStart(day + 1));
         for (int i = from; i < to; i++) {
             Event e = events[i];
             if (selector.matches(e) && (dim == null || ProfilePolicy.dimensionValues(e.prop(dim)).contains(value))) {

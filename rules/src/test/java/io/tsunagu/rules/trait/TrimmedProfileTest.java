@@ -76,7 +76,17 @@ class TrimmedProfileTest {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
+    void withEvents_oneAtATime_equalsStoringThemAllAtOnce(long seed) {
+        withEventsInBatches_equalsStoringThemAllAtOnce(seed, 1);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
     void withEvents_inBatches_equalsStoringThemAllAtOnce(long seed) {
+        withEventsInBatches_equalsStoringThemAllAtOnce(seed, 7);
+    }
+
+    private static void withEventsInBatches_equalsStoringThemAllAtOnce(long seed, int batchSize) {
         List<Event> events = new ArrayList<>(history(seed));
         events.sort(java.util.Comparator.comparingLong(Event::ts));
         // Nearly in time order, as live traffic is: swap neighbours, and retry a recent request.
@@ -87,8 +97,8 @@ class TrimmedProfileTest {
         events.add(events.get(events.size() - 3));
         Profile expected = KEEP_20.apply("M-1", Map.of(), events, NOW);
         Profile incremental = Profile.empty("M-1");
-        for (int i = 0; i < events.size(); i += 7) {
-            List<Event> batch = events.subList(i, Math.min(events.size(), i + 7));
+        for (int i = 0; i < events.size(); i += batchSize) {
+            List<Event> batch = events.subList(i, Math.min(events.size(), i + batchSize));
             for (Event e : batch) {
                 assertTrue(incremental.appendsExactly(e) || e.ts() < NOW - 800 * DAY, e.toString());
             }
@@ -99,6 +109,31 @@ class TrimmedProfileTest {
             assertEquals(expected.retainedFrom(type), incremental.retainedFrom(type), type);
         }
         assertEquals(RULES.traitValues(expected, NOW), RULES.traitValues(incremental, NOW));
+    }
+
+    @org.junit.jupiter.api.Test
+    void withEvents_onOneSnapshotTwice_givesTwoIndependentProfiles() {
+        // Snapshots share event buffers: a second branch off the same snapshot must not see the first.
+        Profile base = Profile.empty("M-1");
+        for (int i = 0; i < 30; i++) {
+            base = base.withEvents(List.of(new Event("w" + i, "page_view", NOW - (30 - i) * 1000L, Map.of())), KEEP_20, NOW);
+        }
+        List<Event> before = List.of(base.events("page_view"));
+        Event x = new Event("x", "page_view", NOW, Map.of("brand", "kumo"));
+        Event y = new Event("y", "page_view", NOW, Map.of("brand", "sora"));
+        Profile a = base.withEvents(List.of(x), KEEP_20, NOW);
+        Profile b = base.withEvents(List.of(y), KEEP_20, NOW);
+        Profile a2 = a.withEvents(List.of(new Event("x2", "page_view", NOW + 1, Map.of())), KEEP_20, NOW + 1);
+
+        assertEquals(before, List.of(base.events("page_view")), "the shared snapshot is unchanged");
+        assertEquals(20, before.size());
+        assertEquals(x, a.events("page_view")[19]);
+        assertEquals(y, b.events("page_view")[19]);
+        assertEquals(List.of(base.events("page_view")).subList(1, 20), List.of(b.events("page_view")).subList(0, 19));
+        assertEquals(List.of(x, a2.events("page_view")[19]), List.of(a2.events("page_view")).subList(18, 20));
+        assertEquals(x, a.events("page_view")[19], "a is unchanged by a2");
+        assertEquals(1.0, a.aggregates().count("page_view", "brand", "kumo").sum(Integer.MIN_VALUE, Integer.MAX_VALUE));
+        assertEquals(null, b.aggregates().count("page_view", "brand", "kumo"), "b never saw x");
     }
 
     @org.junit.jupiter.api.Test

@@ -100,7 +100,7 @@ public final class ApiVerticle extends VerticleBase {
     /** Queues the events for Redis and applies them to the cached profile; if the buffer is full, neither. */
     private Profile record(ProfileService.Visitor v, List<Event> events, long now) {
         List<List<AggregateUpdate>> updates = c.profiles().updates(events);
-        return writes.enqueue(v.pid(), events, updates) ? c.profiles().record(v, events, updates, now) : v.profile();
+        return writes.enqueue(v.pid(), events, updates) ? c.profiles().record(v, events, now) : v.profile();
     }
 
     /** JSON, or text/plain holding JSON (so that browsers skip the CORS preflight). */
@@ -166,7 +166,10 @@ public final class ApiVerticle extends VerticleBase {
                 g.writeStringField("slot", d.slot());
                 g.writeStringField("campaign", d.campaign());
                 g.writeStringField("variant", d.variant());
-                if (d.content() != null) {
+                if (d.contentJson() != null) {
+                    g.writeFieldName("content");
+                    g.writeRawValue(d.contentJson());
+                } else if (d.content() != null) {
                     g.writeFieldName("content");
                     Json.write(g, d.content());
                 }

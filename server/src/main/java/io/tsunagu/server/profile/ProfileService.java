@@ -206,20 +206,20 @@ public final class ProfileService {
      *
      * @return the visitor's profile including the events
      */
-    public Profile record(Visitor v, List<Event> events, List<List<AggregateUpdate>> updates, long now) {
+    public Profile record(Visitor v, List<Event> events, long now) {
         ProfilePolicy p = policy.get();
         if (v.degraded()) {
-            return v.profile().withEvents(events, updates, p, now);
+            return v.profile().withEvents(events, p, now);
         }
         for (Event e : events) {
             if (!v.profile().appendsExactly(e)) {
                 // Older than what the snapshot keeps: only the store can tell if it is new. Re-read later.
                 invalidate(v.pid());
-                return v.profile().withEvents(events, updates, p, now);
+                return v.profile().withEvents(events, p, now);
             }
         }
         return profiles.asMap().compute(v.pid(),
-                (k, old) -> (old != null ? old : v.profile()).withEvents(events, updates, p, now));
+                (k, old) -> (old != null ? old : v.profile()).withEvents(events, p, now));
     }
 
     /** The aggregate updates of each event under the current policy (computed once, used twice). */

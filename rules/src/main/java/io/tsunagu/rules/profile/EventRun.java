@@ -1,0 +1,128 @@
+package io.tsunagu.rules.profile;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The kept events of one type, oldest first: {@code buffer[from, to)}. Immutable as seen by its
+ * readers, but snapshots share buffers: adding the newest event to a run whose buffer has room
+ * writes the next free slot and returns a longer run over the same buffer, so a page view costs its
+ * event and a few small objects, not a copy of the 200 events before it. A near-cache replaces
+ * profiles on every page view; what the new snapshot does not share outlives the request and has to
+ * be copied by the garbage collector, which is what limits latency under load.
+ *
+ * <p>Each buffer remembers how far it has been written; only a run that ends there may write the next
+ * slot (an older snapshot that branches off copies instead). Readers of a run never look past its end,
+ * and a longer run reaches other threads only through a safe publication (the cache), after the write.
+ */
+public final class EventRun {
+
+    static final EventRun EMPTY = new EventRun(new Event[0], 0, 0, new AtomicInteger());
+
+    private final Event[] buffer;
+    private final int from;
+    private final int to;
+    /** How far {@link #buffer} has been written, by any run over it. */
+    private final AtomicInteger written;
+
+    private EventRun(Event[] buffer, int from, int to, AtomicInteger written) {
+        this.buffer = buffer;
+        this.from = from;
+        this.to = to;
+        this.written = written;
+    }
+
+    static EventRun of(Event[] events) {
+        return events.length == 0 ? EMPTY : new EventRun(events, 0, events.length, new AtomicInteger(events.length));
+    }
+
+    /** The backing array: read only indexes {@code [from(), to())}. */
+    public Event[] buffer() {
+        return buffer;
+    }
+
+    public int from() {
+        return from;
+    }
+
+    public int to() {
+        return to;
+    }
+
+    public int size() {
+        return to - from;
+    }
+
+    public boolean isEmpty() {
+        return to == from;
+    }
+
+    /** The events as an array of their own. */
+    public Event[] toArray() {
+        return from == 0 && to == buffer.length ? buffer : Arrays.copyOfRange(buffer, from, to);
+    }
+
+    boolean containsId(String id) {
+        for (int i = to - 1; i >= from; i--) {
+            if (id.equals(buffer[i].id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * This run with {@code e} inserted in time order, keeping at most {@code keep} events (the oldest
+     * go).
+     */
+    EventRun plus(Event e, int keep) {
+        int n = to - from;
+        boolean newest = n == 0 || buffer[to - 1].ts() <= e.ts();
+        if (newest && to < buffer.length && written.compareAndSet(to, to + 1)) {
+            buffer[to] = e;
+            return new EventRun(buffer, Math.max(from, to + 1 - keep), to + 1, written);
+        }
+        int kept = Math.min(n + 1, keep);
+        // Room to grow: the next appends share this buffer until it is full.
+        Event[] next = new Event[Math.max(kept, Math.min(Math.max(8, kept * 2), keep * 2))];
+        int at = to;
+        while (at > from && buffer[at - 1].ts() > e.ts()) {
+            at--;
+        }
+        int w = kept;
+        for (int i = to; i >= from && w > 0; i--) {
+            // i == at: the new event; indexes above at shift by one
+            if (i == at) {
+                next[--w] = e;
+            }
+            if (i > from && w > 0) {
+                next[--w] = buffer[i - 1];
+            }
+        }
+        return new EventRun(next, 0, kept, new AtomicInteger(kept));
+    }
+
+    /** The newest event that {@link #plus} dropped from {@code before}, or null if none was dropped. */
+    static Event newestDropped(EventRun before, EventRun after, Event added) {
+        int dropped = before.size() + 1 - after.size();
+        if (dropped <= 0) {
+            return null;
+        }
+        // The dropped ones are the oldest of before + added, in time order.
+        Event[] b = before.buffer;
+        Event newest = null;
+        int taken = 0;
+        int i = before.from;
+        boolean addedTaken = false;
+        while (taken < dropped) {
+            if (!addedTaken && (i >= before.to || added.ts() < b[i].ts())) {
+                newest = added;
+                addedTaken = true;
+            } else {
+                newest = b[i++];
+            }
+            taken++;
+        }
+        return newest;
+    }
+}
