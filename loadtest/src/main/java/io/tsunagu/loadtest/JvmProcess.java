@@ -29,15 +29,27 @@ final class JvmProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /** Which collector a process runs with. */
+    enum Gc {
+        /** G1 with a large young generation: short-lived garbage only (the baseline). */
+        THROUGHPUT,
+        /** As {@code ./tsunagu server} runs: Shenandoah where the JDK has it (see the launcher). */
+        SERVER
+    }
+
     static JvmProcess start(String name, String mainClass, List<String> args, Map<String, String> env, int port, Path log,
-            String readyPath) throws IOException, InterruptedException {
+            String readyPath, Gc gc) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // As ./tsunagu server runs it: Shenandoah where the JDK has it (see the launcher), a fixed heap.
+        // Each at its best: the hello-world server allocates only garbage that dies young, which G1
+        // with a large young generation collects cheaply (Shenandoah's pacing halves its throughput);
+        // the decision server keeps fresh profile snapshots, which G1 must copy in long pauses.
         cmd.add("-Xms2g");
         cmd.add("-Xmx2g");
-        if (SHENANDOAH) {
+        if (gc == Gc.SERVER && SHENANDOAH) {
             cmd.add("-XX:+UseShenandoahGC");
+        } else {
+            cmd.add("-Xmn1g");
         }
         // e.g. a flight recording for profiling: -XX:StartFlightRecording=filename=/tmp/{name}.jfr
         String extra = System.getenv("TSUNAGU_LOADTEST_SERVER_OPTS");

@@ -147,7 +147,7 @@ public final class LoadTest {
             int port = JvmProcess.freePort();
             try (JvmProcess baseline = JvmProcess.start("baseline", HelloServer.class.getName(),
                     List.of(Integer.toString(port), Integer.toString(loops)), Map.of(), port,
-                    work.resolve("baseline.log"), "/hello");
+                    work.resolve("baseline.log"), "/hello", JvmProcess.Gc.THROUGHPUT);
                     Generator g = new Generator("127.0.0.1", baseline.port, 64, 50_000)) {
                 warmUp(g, hello, "baseline", quick);
                 CpuMeter cpu = new CpuMeter(Map.of("server", baseline.pid()));
@@ -193,7 +193,8 @@ public final class LoadTest {
         env.put("TSUNAGU_CACHE_MAX_PROFILES", Long.toString(cache));
         env.put("TSUNAGU_CACHE_TTL", "30m");
         env.put("TSUNAGU_EVENT_LOOPS", Integer.toString(loops));
-        return JvmProcess.start("server", "io.tsunagu.server.Main", List.of("server"), env, port, work.resolve(log), "/v1/decide");
+        return JvmProcess.start("server", "io.tsunagu.server.Main", List.of("server"), env, port, work.resolve(log), "/v1/decide",
+                JvmProcess.Gc.SERVER);
     }
 
     /**
@@ -210,13 +211,15 @@ public final class LoadTest {
     }
 
     /**
-     * Offers increasing rates (×1.2 a step) until the server no longer keeps up: throughput below 97%
-     * of the offer, more than 1% errors, or p99 above 100 ms. Returns the best step that kept up.
+     * Offers increasing rates (×1.2 a step) until the server no longer keeps up, twice in a row at the
+     * same rate: throughput below 97% of the offer, more than 1% errors, or p99 above 100 ms. Returns
+     * the best step that kept up.
      */
     private Generator.Result ramp(Generator g, Workload w, String name, double start, long stepMs, JvmProcess server,
             CpuMeter cpu) throws Exception {
         Generator.Result best = null;
         Generator.Result last = null;
+        boolean retried = false;
         double rate = start;
         for (int i = 0; i < 14; i++) {
             double[] before = server == null ? null : cacheCounts(server.port);
@@ -228,9 +231,18 @@ public final class LoadTest {
                     cpu == null ? null : cpu.perRequest(r.ok()));
             last = r;
             boolean keptUp = r.throughput() >= 0.97 * rate && r.errorRate() < 0.01 && r.percentileMs(99) < 100;
+            if (!keptUp && !retried) {
+                // One bad step on a shared machine (a neighbour's burst, a collection) is not the limit:
+                // the same rate gets a second chance.
+                retried = true;
+                sleep(3_000);
+                i--;
+                continue;
+            }
             if (!keptUp) {
                 break;
             }
+            retried = false;
             best = r;
             rate *= 1.2;
             sleep(1_000);
