@@ -7,8 +7,8 @@ import io.tsunagu.server.profile.Identity;
 import io.tsunagu.server.profile.ProfileService;
 import io.tsunagu.store.ChangeFeed;
 import io.tsunagu.store.ProfileKeys;
-import io.tsunagu.store.RedisProcess;
 import io.tsunagu.store.RedisProfileStore;
+import io.tsunagu.store.SharedRedis;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,7 +42,7 @@ public final class TsunaguServer {
     private final Metrics metrics = new Metrics();
     private final String origin = "server-" + Long.toHexString(System.nanoTime() ^ ProcessHandle.current().pid());
     private final AtomicBoolean redisUp = new AtomicBoolean(false);
-    private RedisProcess embedded;
+    private SharedRedis embedded;
     private Vertx vertx;
     private Redis redis;
     private RulesHolder rules;
@@ -80,10 +80,11 @@ public final class TsunaguServer {
         LOG.info("rules loaded: {}", rules.loadInitial());
         String url = config.redisUrl();
         if (url == null) {
-            embedded = RedisProcess.start(config.dataDir().resolve("redis"));
+            // Shared with the loader through the data directory: whoever comes first starts it.
+            embedded = SharedRedis.open(config.dataDir().resolve("redis"));
             url = embedded.url();
-            LOG.info("started a private Redis on 127.0.0.1:{} (data in {}, append-only file on)", embedded.port(),
-                    config.dataDir().resolve("redis"));
+            LOG.info("{} a private Redis on 127.0.0.1:{} (data in {}, append-only file on)",
+                    embedded.startedHere() ? "started" : "using the running", embedded.port(), config.dataDir().resolve("redis"));
         }
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         RedisOptions options = new RedisOptions().setConnectionString(url).setProtocolNegotiation(false)
@@ -194,7 +195,7 @@ public final class TsunaguServer {
             LOG.warn("while stopping: {}", e.toString());
         } finally {
             if (embedded != null) {
-                embedded.stop();
+                embedded.close(); // stops it unless the loader is still using it
                 embedded = null;
             }
         }

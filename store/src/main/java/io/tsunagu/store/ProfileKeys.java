@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
  *   PREFIX:{pid}:g         hash    daily aggregates (field names: see rules' Aggregates)
  *   PREFIX:{pid}:m         hash    r:TYPE → retained-from time of TYPE; merged:VID → 1
  *   PREFIX:alias:{vid}     string  the member id a visitor id belongs to
- *   PREFIX:changes         channel "origin\npid\npid…": profiles that changed
+ *   PREFIX:changes         channel "origin\npid\npid…": profiles that changed ("#catalog": the catalog did)
+ *   PREFIX:catalog         hash    product id → JSON product
+ *   PREFIX:imports         list    import run ids, newest first
+ *   PREFIX:import-runs     hash    import run id → the run (JSON)
+ *   PREFIX:imported        hash    sha256 of an imported file → the id of the run that imported it
  * </pre>
  */
 public final class ProfileKeys {
@@ -25,6 +29,9 @@ public final class ProfileKeys {
      * used in messages. Anything else is rejected at the API.
      */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+=-]{1,128}");
+
+    /** What a change message names when the catalog changed (not a valid profile id). */
+    public static final String CATALOG_CHANGED = "#catalog";
 
     private final String prefix;
 
@@ -62,5 +69,21 @@ public final class ProfileKeys {
 
     public String changes() {
         return prefix + ":changes";
+    }
+
+    public String catalog() {
+        return prefix + ":catalog";
+    }
+
+    public String imports() {
+        return prefix + ":imports";
+    }
+
+    public String importRuns() {
+        return prefix + ":import-runs";
+    }
+
+    public String imported() {
+        return prefix + ":imported";
     }
 }

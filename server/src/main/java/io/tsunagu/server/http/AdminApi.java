@@ -9,12 +9,16 @@ import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.source.Problem;
 import io.tsunagu.server.Components;
 import io.tsunagu.server.RulesHolder;
+import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
@@ -32,6 +36,7 @@ import java.util.Map;
  * GET  /admin/v1/rules           the live rule set, its warnings, and the last rejected change
  * POST /admin/v1/rules/reload    reload the rules now
  * POST /admin/v1/explain         why each campaign does (not) show, for a stored or given profile
+ * GET  /admin/v1/imports         the loader's import runs, newest first ({@code ?limit=N}, default 50)
  * </pre>
  */
 final class AdminApi {
@@ -54,6 +59,7 @@ final class AdminApi {
         router.post("/admin/v1/rules/reload").handler(ctx -> c.rules().reload(vertx)
                 .onSuccess(s -> ApiVerticle.respond(ctx, 200, Json.write(rules(s)))).onFailure(ctx::fail));
         router.post("/admin/v1/explain").handler(body).handler(this::explain);
+        router.get("/admin/v1/imports").handler(this::imports);
     }
 
     private void authorize(RoutingContext ctx) {
@@ -119,6 +125,37 @@ final class AdminApi {
         m.put("ts", e.ts());
         m.put("props", e.props());
         return m;
+    }
+
+    // ---- imports -------------------------------------------------------------------------------
+
+    /** The loader keeps its history beside the profiles (see ProfileKeys); each run is JSON. */
+    private void imports(RoutingContext ctx) {
+        int limit = limit(ctx.request().getParam("limit"));
+        ProfileKeys keys = c.store().keys();
+        c.store().batch(List.of(Request.cmd(Command.LRANGE).arg(keys.imports()).arg(0).arg(limit - 1)))
+                .compose(ids -> {
+                    Response list = ids.get(0);
+                    if (list == null || list.size() == 0) {
+                        return Future.succeededFuture(List.<Object>of());
+                    }
+                    Request get = Request.cmd(Command.HMGET).arg(keys.importRuns());
+                    for (int i = 0; i < list.size(); i++) {
+                        get.arg(list.get(i).toString());
+                    }
+                    return c.store().batch(List.of(get)).map(rs -> {
+                        List<Object> runs = new ArrayList<>();
+                        Response r = rs.get(0);
+                        for (int i = 0; i < r.size(); i++) {
+                            if (r.get(i) != null) {
+                                runs.add(EventCodec.decodeValue(r.get(i).toString()));
+                            }
+                        }
+                        return runs;
+                    });
+                })
+                .onSuccess(runs -> ApiVerticle.respond(ctx, 200, Json.write(Map.of("imports", runs))))
+                .onFailure(e -> ApiVerticle.fail(ctx, 503, "unavailable", "Redis did not answer: " + e.getMessage()));
     }
 
     // ---- rules ---------------------------------------------------------------------------------

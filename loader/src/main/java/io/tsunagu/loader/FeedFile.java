@@ -1,0 +1,281 @@
+package io.tsunagu.loader;
+
+import io.tsunagu.loader.csv.CsvReader;
+import io.tsunagu.loader.feed.Column;
+import io.tsunagu.loader.feed.Feed;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.store.ProfileKeys;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CSV file read through one feed: its header checked against the feed, then row after row
+ * converted into what the feed makes of it, or into the reasons the row is bad. Streams: one row in
+ * memory at a time.
+ */
+final class FeedFile implements Closeable {
+
+    /** The whole file cannot be imported (nothing of it is). */
+    static final class Rejected extends Exception {
+        Rejected(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** What one row says. Exactly one of the kinds' fields is set, or {@code problems} when the row is bad. */
+    record Row(long line, String id, Event event, Map<String, Object> values, List<Problem> problems) {
+        boolean bad() {
+            return !problems.isEmpty();
+        }
+    }
+
+    /** Why a row is bad, for the errors file. */
+    record Problem(long line, String column, String value, String reason) {
+    }
+
+    private final Feed feed;
+    private final Path path;
+    private final CsvReader csv;
+    private final int idIndex;
+    private final int timeIndex;
+    private final int[] keyIndexes;
+    private final List<Column> columns;
+    private final int[] columnIndexes;
+    private final DateTimeFormatter[] formatters;
+    private final DateTimeFormatter timeFormatter;
+    private final String eventPrefix;
+    private long rows;
+    private long bytes;
+
+    /** Counts the bytes read from the file, for progress. */
+    private final class CountingInputStream extends java.io.FilterInputStream {
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytes++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                bytes += n;
+            }
+            return n;
+        }
+    }
+
+    FeedFile(Feed feed, Path path) throws IOException, Rejected {
+        this.feed = feed;
+        this.path = path;
+        InputStream in;
+        try {
+            in = new BufferedInputStream(new CountingInputStream(Files.newInputStream(path)), 1 << 16);
+        } catch (IOException e) {
+            throw new Rejected("cannot read " + path + ": " + e.getMessage());
+        }
+        // A UTF-8 byte order mark is not part of the first column's name.
+        in.mark(3);
+        byte[] bom = in.readNBytes(3);
+        if (!(bom.length == 3 && (bom[0] & 0xff) == 0xEF && (bom[1] & 0xff) == 0xBB && (bom[2] & 0xff) == 0xBF)) {
+            in.reset();
+        }
+        // Undecodable bytes become U+FFFD and make their row bad (a wrong encoding rejects the file).
+        InputStreamReader reader = new InputStreamReader(in, feed.charset().newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+        this.csv = new CsvReader(reader, feed.delimiter(), feed.quote());
+        String[] header;
+        try {
+            if (!csv.next()) {
+                throw new Rejected(path.getFileName() + " is empty: expected a header line naming the columns");
+            }
+            header = csv.record();
+        } catch (CsvReader.MalformedException e) {
+            throw new Rejected(path.getFileName() + ": the header cannot be read: " + e.getMessage());
+        }
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < header.length; i++) {
+            index.putIfAbsent(header[i].strip(), i);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String c : feed.requiredColumns()) {
+            if (!index.containsKey(c)) {
+                missing.add(c);
+            }
+        }
+        if (!missing.isEmpty()) {
+            String found = String.join(", ", header);
+            throw new Rejected(path.getFileName() + " line 1: missing column" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + " (feed " + feed.name() + "); the header has: "
+                    + (found.contains("\uFFFD") ? found + " — is the file really " + feed.encoding() + "?" : found));
+        }
+        this.idIndex = index.get(feed.id().from());
+        this.timeIndex = feed.time() == null ? -1 : index.get(feed.time().from());
+        this.timeFormatter = feed.time() == null ? null : formatter(feed.time());
+        this.keyIndexes = feed.key().stream().mapToInt(index::get).toArray();
+        this.columns = List.copyOf(feed.columns().values());
+        this.columnIndexes = new int[columns.size()];
+        this.formatters = new DateTimeFormatter[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            columnIndexes[i] = c.from() == null ? -1 : index.getOrDefault(c.from(), -1);
+            formatters[i] = formatter(c);
+        }
+        this.eventPrefix = feed.name() + ":";
+    }
+
+    private static DateTimeFormatter formatter(Column c) {
+        return c.format() == null ? null : DateTimeFormatter.ofPattern(c.format());
+    }
+
+    /** The next row, or null at the end of the file. */
+    Row next() throws IOException, Rejected {
+        try {
+            if (!csv.next()) {
+                return null;
+            }
+        } catch (CsvReader.MalformedException e) {
+            throw new Rejected(path.getFileName() + " " + e.getMessage());
+        }
+        rows++;
+        long line = csv.line();
+        List<Problem> problems = new ArrayList<>(0);
+        String id = csv.get(idIndex);
+        id = id == null ? "" : id.strip();
+        if (id.isEmpty()) {
+            problems.add(new Problem(line, feed.id().from(), "", "the id is empty"));
+        } else if (!ProfileKeys.isValidId(id)) {
+            problems.add(new Problem(line, feed.id().from(), id, "not a usable id: letters, digits and . _ : @ + = - only, at most 128"));
+        }
+        Map<String, Object> values = new LinkedHashMap<>(columns.size() * 2);
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            if (c.from() == null) {
+                values.put(c.name(), c.constant());
+                continue;
+            }
+            String text = columnIndexes[i] < 0 ? null : csv.get(columnIndexes[i]);
+            convert(c, text, formatters[i], line, problems, values);
+        }
+        if (feed.kind() != Feed.Kind.EVENTS) {
+            return new Row(line, id, null, values, problems);
+        }
+        String timeText = csv.get(timeIndex);
+        Long ts = null;
+        try {
+            Object t = feed.time().convert(timeText, timeFormatter);
+            if (t == null) {
+                problems.add(new Problem(line, feed.time().from(), "", "the time is empty"));
+            } else {
+                ts = (Long) t;
+            }
+        } catch (Column.BadValue e) {
+            problems.add(new Problem(line, feed.time().from(), timeText, e.getMessage()));
+        }
+        String eventId = eventId(line, problems);
+        if (!problems.isEmpty()) {
+            return new Row(line, id, null, null, problems);
+        }
+        return new Row(line, id, new Event(eventId, feed.event(), ts, values), null, List.of());
+    }
+
+    private void convert(Column c, String text, DateTimeFormatter formatter, long line, List<Problem> problems,
+            Map<String, Object> values) {
+        if (text != null && text.indexOf('\uFFFD') >= 0) {
+            problems.add(new Problem(line, c.from(), text, "bytes that are not valid " + feed.encoding()));
+            return;
+        }
+        try {
+            Object v = c.convert(text, formatter);
+            if (v == null && c.required()) {
+                problems.add(new Problem(line, c.from(), "", "a value is required"));
+            } else if (v != null || feed.kind() == Feed.Kind.ATTRIBUTES) {
+                // An attributes row is the customer's latest state: an empty cell clears the attribute.
+                values.put(c.name(), v);
+            }
+        } catch (Column.BadValue e) {
+            problems.add(new Problem(line, c.from(), text, e.getMessage()));
+        }
+    }
+
+    /** FEED:KEY1:KEY2…, or FEED:sha-1 of the whole row when the feed has no key. */
+    private String eventId(long line, List<Problem> problems) {
+        StringBuilder sb = new StringBuilder(eventPrefix);
+        if (keyIndexes.length == 0) {
+            MessageDigest d;
+            try {
+                d = MessageDigest.getInstance("SHA-1");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            for (int i = 0; i < csv.size(); i++) {
+                d.update(csv.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                d.update((byte) 0x1f);
+            }
+            return sb.append(HexFormat.of().formatHex(d.digest(), 0, 12)).toString();
+        }
+        for (int i = 0; i < keyIndexes.length; i++) {
+            String v = csv.get(keyIndexes[i]);
+            v = v == null ? "" : v.strip();
+            if (v.isEmpty()) {
+                problems.add(new Problem(line, feed.key().get(i), "", "a key column is empty: the event cannot be told apart"));
+            }
+            sb.append(i == 0 ? "" : ":").append(v);
+        }
+        return sb.toString();
+    }
+
+    /** Bytes of the file read so far (ahead of the rows by a buffer). */
+    long bytesRead() {
+        return bytes;
+    }
+
+    /** Data rows read so far. */
+    long rows() {
+        return rows;
+    }
+
+    /** The file's sha256, hex. */
+    static String sha256(Path path) throws IOException {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0;) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    @Override
+    public void close() throws IOException {
+        csv.close();
+    }
+}

@@ -1,0 +1,313 @@
+package io.tsunagu.loader;
+
+import io.tsunagu.loader.feed.Feed;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.ProfilePolicy;
+import io.tsunagu.store.ApplyResult;
+import io.tsunagu.store.EventCodec;
+import io.tsunagu.store.ProfileKeys;
+import io.tsunagu.store.RedisProfileStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Imports one file through one feed, so that a bad file changes nothing and no file counts twice:
+ *
+ * <ol>
+ * <li>the file's sha256 is looked up in the history: a file imported before is skipped (unless forced);
+ * <li>a first pass reads every row and writes the bad ones to the errors file; a bad header, an
+ *     unreadable file or more bad rows than the feed allows rejects the file before anything is written;
+ * <li>a second pass applies the good rows in pipelined batches through the store's scripts: each event
+ *     is stored only if its id (feed + key columns) is new, attributes and products are plain sets — so
+ *     a forced re-import, or a run again after a crash, changes nothing that was already applied;
+ * <li>each batch tells the servers which profiles changed, so their caches drop them within a second.
+ * </ol>
+ * Both passes stream: memory does not grow with the file.
+ */
+public final class Importer {
+
+    static final int BATCH_ROWS = 2_000;
+    private static final int IN_FLIGHT = 4;
+    private static final int FIRST_ERRORS = 10;
+    private static final long TIMEOUT_S = 60;
+
+    /** Progress of the apply pass: rows done, bytes read of the file's size. */
+    public interface Progress {
+        void update(String file, long rows, long bytesRead, long bytesTotal, long startedNanos);
+
+        Progress NONE = (f, r, b, t, s) -> {
+        };
+    }
+
+    private final RedisProfileStore store;
+    private final ProfileKeys keys;
+    private final ProfilePolicy policy;
+    private final String origin;
+    private final ImportHistory history;
+
+    public Importer(RedisProfileStore store, ProfilePolicy policy, ImportHistory history) {
+        this.store = store;
+        this.keys = store.keys();
+        this.policy = policy;
+        this.history = history;
+        this.origin = "loader-" + HexFormat.of().formatHex(longBytes(ThreadLocalRandom.current().nextLong()));
+    }
+
+    private static byte[] longBytes(long v) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (v >>> (8 * i));
+        }
+        return b;
+    }
+
+    /**
+     * Imports {@code file} through {@code feed}; bad rows go to {@code errorsFile} (created only when
+     * there are some).
+     */
+    public ImportRun run(Feed feed, Path file, boolean force, Path errorsFile, Progress progress) throws Exception {
+        long started = System.currentTimeMillis();
+        String runId = newRunId(started);
+        String name = file.getFileName().toString();
+        String sha;
+        try {
+            sha = FeedFile.sha256(file);
+        } catch (IOException e) {
+            return history.record(new ImportRun(runId, feed.name(), name, null, ImportRun.REJECTED, 0, 0, 0, 0, 0, started,
+                    System.currentTimeMillis(), List.of("cannot read " + file + ": " + e.getMessage()), null));
+        }
+        if (!force) {
+            ImportRun before = history.importedBy(sha);
+            if (before != null) {
+                return history.record(new ImportRun(runId, feed.name(), name, sha, ImportRun.SKIPPED, 0, 0, 0, 0, 0, started,
+                        System.currentTimeMillis(), List.of("already imported by run " + before.id() + " ("
+                                + before.file() + "); --force imports it again, counting nothing twice"), null));
+            }
+        }
+        // Pass 1: validate.
+        Validation v;
+        try {
+            v = validate(feed, file, errorsFile);
+        } catch (FeedFile.Rejected e) {
+            return history.record(new ImportRun(runId, feed.name(), name, sha, ImportRun.REJECTED, 0, 0, 0, 0, 0, started,
+                    System.currentTimeMillis(), List.of(e.getMessage()), null));
+        }
+        String errorsPath = v.bad > 0 ? errorsFile.toString() : null;
+        if (!feed.maxBadRows().allows(v.bad, v.rows)) {
+            List<String> errors = new ArrayList<>();
+            errors.add(v.bad + " of " + v.rows + " rows are bad, more than the feed allows (max_bad_rows: "
+                    + feed.maxBadRows() + "): nothing was imported");
+            errors.addAll(v.first);
+            return history.record(new ImportRun(runId, feed.name(), name, sha, ImportRun.REJECTED, v.rows, 0, 0, v.bad, 0,
+                    started, System.currentTimeMillis(), errors, errorsPath));
+        }
+        // Pass 2: apply.
+        ImportRun running = new ImportRun(runId, feed.name(), name, sha, ImportRun.RUNNING, v.rows, 0, 0, v.bad, 0,
+                started, 0, v.first, errorsPath);
+        history.record(running);
+        Counts c = new Counts();
+        try {
+            apply(feed, file, c, progress);
+        } catch (Exception e) {
+            List<String> errors = new ArrayList<>(v.first);
+            errors.add(0, "stopped part-way: " + e.getMessage() + "; import the file again to complete it");
+            return history.record(new ImportRun(runId, feed.name(), name, sha, ImportRun.FAILED, v.rows, c.applied,
+                    c.duplicate, v.bad, c.tooOld, started, System.currentTimeMillis(), errors, errorsPath));
+        }
+        ImportRun done = new ImportRun(runId, feed.name(), name, sha, ImportRun.IMPORTED, v.rows, c.applied, c.duplicate,
+                v.bad, c.tooOld, started, System.currentTimeMillis(), v.first, errorsPath);
+        history.markImported(done);
+        return history.record(done);
+    }
+
+    private static String newRunId(long now) {
+        return Long.toString(now, 36) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+    }
+
+    private record Validation(long rows, long bad, List<String> first) {
+    }
+
+    private static Validation validate(Feed feed, Path file, Path errorsFile) throws IOException, FeedFile.Rejected {
+        long rows = 0;
+        long bad = 0;
+        List<String> first = new ArrayList<>();
+        BufferedWriter errors = null;
+        try (FeedFile in = new FeedFile(feed, file)) {
+            for (FeedFile.Row row; (row = in.next()) != null;) {
+                rows++;
+                if (!row.bad()) {
+                    continue;
+                }
+                bad++;
+                if (errors == null) {
+                    Files.createDirectories(errorsFile.toAbsolutePath().getParent());
+                    errors = Files.newBufferedWriter(errorsFile, StandardCharsets.UTF_8);
+                    errors.write("line,column,value,reason\n");
+                }
+                for (FeedFile.Problem p : row.problems()) {
+                    errors.write(p.line() + "," + csv(p.column()) + "," + csv(p.value()) + "," + csv(p.reason()) + "\n");
+                    if (first.size() < FIRST_ERRORS) {
+                        first.add("line " + p.line() + ", column " + p.column() + ": " + p.reason());
+                    }
+                }
+            }
+        } finally {
+            if (errors != null) {
+                errors.close();
+            }
+        }
+        if (bad == 0) {
+            Files.deleteIfExists(errorsFile);
+        }
+        return new Validation(rows, bad, List.copyOf(first));
+    }
+
+    static String csv(String s) {
+        if (s == null) {
+            return "";
+        }
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    private static final class Counts {
+        long applied;
+        long duplicate;
+        long tooOld;
+    }
+
+    private void apply(Feed feed, Path file, Counts counts, Progress progress) throws Exception {
+        long size = Files.size(file);
+        long t0 = System.nanoTime();
+        Deque<Future<Void>> inFlight = new ArrayDeque<>();
+        try (FeedFile in = new FeedFile(feed, file)) {
+            List<FeedFile.Row> batch = new ArrayList<>(BATCH_ROWS);
+            for (FeedFile.Row row; (row = in.next()) != null;) {
+                if (row.bad()) {
+                    continue;
+                }
+                batch.add(row);
+                if (batch.size() == BATCH_ROWS) {
+                    inFlight.add(send(feed, batch, counts));
+                    batch = new ArrayList<>(BATCH_ROWS);
+                    while (inFlight.size() >= IN_FLIGHT) {
+                        await(inFlight.poll());
+                    }
+                    progress.update(file.getFileName().toString(), in.rows(), in.bytesRead(), size, t0);
+                }
+            }
+            if (!batch.isEmpty()) {
+                inFlight.add(send(feed, batch, counts));
+            }
+            while (!inFlight.isEmpty()) {
+                await(inFlight.poll());
+            }
+            progress.update(file.getFileName().toString(), in.rows(), size, size, t0);
+        }
+        if (feed.kind() == Feed.Kind.CATALOG) {
+            await(store.publishChanges(origin, List.of(ProfileKeys.CATALOG_CHANGED)));
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+    }
+
+    /** One batch, pipelined: the writes, then one change notification naming the profiles. */
+    private Future<Void> send(Feed feed, List<FeedFile.Row> rows, Counts counts) {
+        long now = System.currentTimeMillis();
+        List<Request> requests = new ArrayList<>();
+        Set<String> changed = new LinkedHashSet<>();
+        int applies = 0;
+        switch (feed.kind()) {
+            case EVENTS -> {
+                Map<String, List<Event>> byProfile = new LinkedHashMap<>();
+                for (FeedFile.Row r : rows) {
+                    byProfile.computeIfAbsent(r.id(), k -> new ArrayList<>(2)).add(r.event());
+                }
+                byProfile.forEach((pid, events) -> requests.add(store.applyRequest(pid, events, policy, now)));
+                applies = requests.size();
+                changed.addAll(byProfile.keySet());
+            }
+            case ATTRIBUTES -> {
+                for (FeedFile.Row r : rows) {
+                    requests.addAll(attributeRequests(r.id(), r.values()));
+                    changed.add(r.id());
+                }
+            }
+            case CATALOG -> {
+                Request set = Request.cmd(Command.HSET).arg(keys.catalog());
+                for (FeedFile.Row r : rows) {
+                    Map<String, Object> product = new LinkedHashMap<>();
+                    product.put("id", r.id());
+                    product.putAll(r.values());
+                    set.arg(r.id()).arg(EventCodec.encodeValue(product));
+                }
+                requests.add(set);
+            }
+            default -> throw new IllegalStateException(feed.kind().toString());
+        }
+        if (!changed.isEmpty()) {
+            requests.add(store.changesRequest(origin, changed));
+        }
+        int eventRequests = applies;
+        return store.batch(requests).map(responses -> {
+            synchronized (counts) {
+                if (feed.kind() == Feed.Kind.EVENTS) {
+                    for (int i = 0; i < eventRequests; i++) {
+                        Response r = responses.get(i);
+                        ApplyResult a = RedisProfileStore.result(r);
+                        counts.applied += a.applied();
+                        counts.duplicate += a.duplicates();
+                        counts.tooOld += a.tooOld();
+                    }
+                } else {
+                    counts.applied += rows.size();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** An attributes row: set the values it has, clear the ones it leaves empty. */
+    private List<Request> attributeRequests(String pid, Map<String, Object> values) {
+        List<Request> out = new ArrayList<>(2);
+        Request set = store.attributesRequest(pid, values);
+        if (set != null) {
+            out.add(set);
+        }
+        Request del = Request.cmd(Command.HDEL).arg(keys.attributes(pid));
+        boolean any = false;
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (e.getValue() == null) {
+                del.arg(e.getKey());
+                any = true;
+            }
+        }
+        if (any) {
+            out.add(del);
+        }
+        return out;
+    }
+}

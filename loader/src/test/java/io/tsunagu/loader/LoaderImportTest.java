@@ -1,0 +1,356 @@
+package io.tsunagu.loader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.server.testing.Http;
+import io.tsunagu.server.testing.ServerHarness;
+import io.tsunagu.store.EventCodec;
+import io.tsunagu.store.ProfileKeys;
+import io.tsunagu.store.RedisProfileStore;
+import io.tsunagu.store.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code loader import} and {@code loader history} against a real Redis (and a real server where it matters). */
+class LoaderImportTest {
+
+    static final Charset CP932 = Charset.forName("windows-31j");
+    static final String FEEDS = """
+            feeds:
+              customers:
+                kind: attributes
+                file: "customers_*.csv"
+                id: member_id
+                columns:
+                  member_rank: { from: rank }
+                  birth_year:  { from: birth_year, type: int }
+                  region:      { from: pref }
+              pos:
+                kind: events
+                event: purchase
+                file: "pos_*.csv"
+                encoding: Shift_JIS
+                id: member_id
+                time: { from: purchased_at, format: "yyyy/MM/dd HH:mm:ss", zone: Asia/Tokyo }
+                key: [receipt_no, line_no]
+                columns:
+                  channel:    { value: store }
+                  store_id:   { from: store_code }
+                  product_id: { from: item_code }
+                  brand:      { from: brand }
+                  amount:     { from: amount, type: decimal }
+                max_bad_rows: 1%
+              visits:
+                kind: events
+                event: store_visit
+                file: "visits_*.csv"
+                id: member_id
+                time: { from: visited_at }
+                key: visit_id
+                columns:
+                  store_id: { from: store }
+              catalog:
+                kind: catalog
+                file: "products_*.csv"
+                id: product_id
+            """;
+
+    static Vertx vertx;
+    static Redis redis;
+    String prefix;
+    Path dir;
+    RedisProfileStore store;
+    String out;
+    String err;
+
+    @BeforeAll
+    static void connect() {
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, TestRedis.shared().url());
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        redis.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        prefix = TestRedis.prefix();
+        dir = Files.createTempDirectory("tsunagu-loader");
+        Files.writeString(dir.resolve("feeds.yaml"), FEEDS);
+        store = new RedisProfileStore(redis, new ProfileKeys(prefix));
+    }
+
+    int loader(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--feeds", dir.resolve("feeds.yaml").toString(), "--prefix", prefix,
+                "--rules", ServerHarness.repoRoot().resolve("examples/rules").toString()));
+        // the command first, options anywhere after it
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = new LoaderCli(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
+                Map.of("TSUNAGU_REDIS_URL", TestRedis.shared().url())).run(all.toArray(String[]::new));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    Path write(String name, String text, Charset charset) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, text.getBytes(charset));
+        return p;
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    Profile profile(String id) throws Exception {
+        return await(store.load(id));
+    }
+
+    long keysOf(String pid) throws Exception {
+        Response r = await(redis.send(Request.cmd(Command.KEYS).arg(prefix + ":{" + pid + "}*")));
+        return r.size();
+    }
+
+    static String pos(int lines, int badAmounts) {
+        StringBuilder sb = new StringBuilder("receipt_no,line_no,member_id,purchased_at,store_code,item_code,brand,amount\r\n");
+        for (int i = 0; i < lines; i++) {
+            String amount = i < badAmounts ? "12O0" : Integer.toString(1000 + i);
+            sb.append("R").append(i / 3).append(',').append(i % 3 + 1).append(",M-").append(i % 7).append(",2026/11/20 1")
+                    .append(i % 10).append(":30:00,渋谷店,P-").append(i).append(",花鳥風月,").append(amount).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    // ---- kinds ---------------------------------------------------------------------------------
+
+    @Test
+    void shiftJisPosFile_becomesPurchasesOnEachMembersTimeline() throws Exception {
+        Path file = write("pos_2026-11-20.csv", pos(21, 0), CP932);
+        assertEquals(0, loader("import", "pos", file.toString()), err + out);
+        assertTrue(out.contains("imported") && out.contains("21 rows read, 21 applied, 0 duplicate, 0 rejected"), out);
+
+        Profile m0 = profile("M-0");
+        Event[] purchases = m0.events("purchase");
+        assertEquals(3, purchases.length, "rows 0, 7 and 14 are M-0's");
+        Event first = purchases[0];
+        assertEquals("pos:R0:1", first.id());
+        assertEquals("花鳥風月", first.prop("brand"));
+        assertEquals("渋谷店", first.prop("store_id"));
+        assertEquals("store", first.prop("channel"));
+        assertEquals(1000.0, ((Number) first.prop("amount")).doubleValue());
+        assertEquals(ZonedDateTime.of(2026, 11, 20, 10, 30, 0, 0, ZoneId.of("Asia/Tokyo")).toInstant().toEpochMilli(),
+                first.ts(), "the time is Tokyo time");
+        assertEquals(3, Math.round(m0.aggregates().count("purchase").sum(Integer.MIN_VALUE, Integer.MAX_VALUE)));
+    }
+
+    @Test
+    void customersFile_setsAttributes_andAnEmptyCellClearsOne() throws Exception {
+        Path day1 = write("customers_1.csv", "\uFEFFmember_id,rank,birth_year,pref\nM-1,gold,1985,東京都\nM-2,silver,,大阪府\n",
+                StandardCharsets.UTF_8);
+        assertEquals(0, loader("import", "customers", day1.toString()), err + out);
+        assertEquals(Map.of("member_rank", "gold", "birth_year", 1985L, "region", "東京都"), profile("M-1").attributes());
+        assertEquals(Map.of("member_rank", "silver", "region", "大阪府"), profile("M-2").attributes());
+
+        Path day2 = write("customers_2.csv", "member_id,rank,birth_year,pref\nM-1,,1985,東京都\n", StandardCharsets.UTF_8);
+        assertEquals(0, loader("import", "customers", day2.toString()), err + out);
+        assertEquals(Map.of("birth_year", 1985L, "region", "東京都"), profile("M-1").attributes(),
+                "the latest row has no rank: the rank is gone");
+    }
+
+    @Test
+    void catalogFile_storesProducts() throws Exception {
+        Path file = write("products_1.csv", "product_id,name,brand,category,price,launched_at\n"
+                + "P-1,\"Linen shirt, white\",kumo,shirts,4900,2026-10-01\n", StandardCharsets.UTF_8);
+        assertEquals(0, loader("import", "catalog", file.toString()), err + out);
+        Response p = await(redis.send(Request.cmd(Command.HGET).arg(prefix + ":catalog").arg("P-1")));
+        assertEquals(Map.of("id", "P-1", "name", "Linen shirt, white", "brand", "kumo", "category", "shirts",
+                "price", 4900L, "launched_at", "2026-10-01"), EventCodec.decodeValue(p.toString()));
+    }
+
+    // ---- a bad file changes nothing --------------------------------------------------------------
+
+    @Test
+    void aMissingColumn_rejectsTheWholeFile_andWritesNothing() throws Exception {
+        Path file = write("pos_bad.csv", pos(10, 0).replaceFirst(",amount", ",amt"), CP932);
+        assertEquals(1, loader("import", "pos", file.toString()));
+        assertTrue(out.contains("rejected") && out.contains("missing column amount"), out);
+        assertEquals(0, keysOf("M-0"), "nothing written");
+    }
+
+    @Test
+    void aFileInTheWrongEncoding_isRejected() throws Exception {
+        // The visits feed is UTF-8; this export came out of a Windows tool in CP932.
+        Path file = write("visits_sjis.csv", "visit_id,member_id,visited_at,store\nV1,M-1,2026-11-20T10:00:00Z,渋谷店\n",
+                CP932);
+        assertEquals(1, loader("import", "visits", file.toString()));
+        assertTrue(out.contains("rejected") && out.contains("bytes that are not valid UTF-8"), out);
+        assertEquals(0, keysOf("M-1"));
+    }
+
+    @Test
+    void moreBadRowsThanAllowed_rejectsTheWholeFile() throws Exception {
+        Path file = write("pos_many_bad.csv", pos(100, 2), CP932); // 2% bad, the feed allows 1%
+        assertEquals(1, loader("import", "pos", file.toString()));
+        assertTrue(out.contains("rejected") && out.contains("2 of 100 rows are bad"), out);
+        assertEquals(0, keysOf("M-0"), "not even the good rows");
+        assertEquals(0, keysOf("M-5"));
+        String errors = Files.readString(dir.resolve("pos_many_bad.csv.errors.csv"));
+        assertTrue(errors.startsWith("line,column,value,reason\n2,amount,12O0,\"\"\"12O0\"\" is not a number\"\n"), errors);
+    }
+
+    @Test
+    void badRowsWithinTheLimit_goToTheErrorsFile_andTheRestIsApplied() throws Exception {
+        Path file = write("pos_one_bad.csv", pos(200, 1), CP932);
+        assertEquals(0, loader("import", "pos", file.toString()), out);
+        assertTrue(out.contains("200 rows read, 199 applied, 0 duplicate, 1 rejected"), out);
+        assertTrue(out.contains("line 2, column amount: \"12O0\" is not a number"), out);
+        List<String> errors = Files.readAllLines(dir.resolve("pos_one_bad.csv.errors.csv"));
+        assertEquals(List.of("line,column,value,reason", "2,amount,12O0,\"\"\"12O0\"\" is not a number\""), errors);
+    }
+
+    // ---- nothing counts twice ------------------------------------------------------------------
+
+    @Test
+    void theSameFileTwice_isSkipped_andForcedCountsNothingTwice() throws Exception {
+        Path file = write("pos_twice.csv", pos(30, 0), CP932);
+        assertEquals(0, loader("import", "pos", file.toString()));
+        double spend = spend("M-3");
+
+        Path copy = Files.copy(file, dir.resolve("pos_twice_again.csv"));
+        assertEquals(0, loader("import", "pos", copy.toString()));
+        assertTrue(out.contains("skipped") && out.contains("already imported"), out);
+
+        assertEquals(0, loader("import", "--force", "pos", file.toString()));
+        assertTrue(out.contains("30 rows read, 0 applied, 30 duplicate"), out);
+        assertEquals(spend, spend("M-3"), "the forced import counted nothing again");
+        assertEquals(4, profile("M-3").events("purchase").length, "rows 3, 10, 17 and 24");
+
+        assertEquals(0, loader("history"));
+        String[] lines = out.split("\n");
+        assertTrue(lines[1].contains("imported") && lines[1].contains("pos_twice.csv"), out);
+        assertTrue(lines[2].contains("skipped") && lines[2].contains("pos_twice_again.csv"), out);
+        assertTrue(lines[3].contains("imported") && lines[3].contains("pos_twice.csv"), out);
+    }
+
+    double spend(String member) throws Exception {
+        return profile(member).aggregates().sum("purchase", "amount").sum(Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    @Test
+    void anInterruptedImport_runAgain_countsEachRowOnce() throws Exception {
+        // What a crash leaves: the first rows applied. The file is then imported whole.
+        String all = pos(60, 0);
+        String firstPart = all.substring(0, all.indexOf("R10,"));
+        Path partial = write("pos_crash_part.csv", firstPart, CP932);
+        assertEquals(0, loader("import", "pos", partial.toString()));
+        Path file = write("pos_crash.csv", all, CP932);
+        assertEquals(0, loader("import", "pos", file.toString()));
+        assertTrue(out.contains("60 rows read, 30 applied, 30 duplicate"), out);
+
+        // Same as one clean import into another prefix.
+        String cleanPrefix = TestRedis.prefix();
+        RedisProfileStore clean = new RedisProfileStore(redis, new ProfileKeys(cleanPrefix));
+        String before = prefix;
+        prefix = cleanPrefix;
+        assertEquals(0, loader("import", "pos", file.toString()));
+        prefix = before;
+        for (int m = 0; m < 7; m++) {
+            Profile a = profile("M-" + m);
+            Profile b = await(clean.load("M-" + m));
+            assertEquals(describe(b.events("purchase")), describe(a.events("purchase")));
+            assertEquals(b.aggregates().sum("purchase", "amount").sum(Integer.MIN_VALUE, Integer.MAX_VALUE),
+                    a.aggregates().sum("purchase", "amount").sum(Integer.MIN_VALUE, Integer.MAX_VALUE));
+        }
+    }
+
+    static List<String> describe(Event[] events) {
+        return java.util.Arrays.stream(events).map(e -> e.id() + "@" + e.ts() + e.props()).toList();
+    }
+
+    // ---- setup errors --------------------------------------------------------------------------
+
+    @Test
+    void anUnknownFeed_orABadFeedsFile_exitsWithTwo() throws Exception {
+        Path file = write("pos_x.csv", pos(3, 0), CP932);
+        assertEquals(2, loader("import", "poss", file.toString()));
+        assertTrue(err.contains("no feed \"poss\"") && err.contains("pos"), err);
+        Files.writeString(dir.resolve("feeds.yaml"), "feeds:\n  pos:\n    kind: events\n    file: x\n    id: m\n");
+        assertEquals(2, loader("import", "pos", file.toString()));
+        assertTrue(err.contains("feeds.yaml:3:5") && err.contains("needs event"), err);
+    }
+
+    // ---- servers see imports -------------------------------------------------------------------
+
+    @Test
+    void aRunningServer_seesAnImportedStoreVisit_withinOneSecond() throws Exception {
+        try (ServerHarness server = ServerHarness.start(TestRedis.shared().url(), prefix, ServerHarness.copyOfExampleRules(),
+                Map.of())) {
+            String uid = "M-3001";
+            String body = "{\"vid\":\"V-3001\",\"uid\":\"" + uid + "\",\"uid_sig\":\"" + server.sign(uid)
+                    + "\",\"page\":{\"type\":\"home\"},\"slots\":[\"hero\"]}";
+            assertFalse(hero(server, body).equals("shibuya-store-coupon"), "no visit yet (and the profile is now cached)");
+
+            String yesterday = java.time.Instant.now().minus(java.time.Duration.ofDays(1)).toString();
+            Path visits = write("visits_1.csv", "visit_id,member_id,visited_at,store\nV1," + uid + "," + yesterday
+                    + ",shibuya\n", StandardCharsets.UTF_8);
+            assertEquals(0, loader("import", "visits", visits.toString()), out + err);
+            long ms = Http.within(1_000, "the server showing the Shibuya coupon",
+                    () -> hero(server, body).equals("shibuya-store-coupon"));
+            assertTrue(ms <= 1_000);
+
+            JsonNode imports = Http.json(server.get("/admin/v1/imports", ServerHarness.ADMIN).body()).get("imports");
+            assertEquals("visits_1.csv", imports.get(0).get("file").asText());
+            assertEquals("imported", imports.get(0).get("status").asText());
+            assertEquals(1, imports.get(0).get("rows_applied").asInt());
+            assertEquals(401, server.get("/admin/v1/imports", null).statusCode());
+        }
+    }
+
+    static String hero(ServerHarness server, String body) {
+        JsonNode r = Http.json(server.post("/v1/decide", body).body());
+        for (JsonNode d : r.get("decisions")) {
+            if (d.get("slot").asText().equals("hero")) {
+                return d.get("campaign").asText();
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void noRows_isAnEmptyImport_notAnError() throws Exception {
+        Path file = write("visits_empty.csv", "visit_id,member_id,visited_at,store\n", StandardCharsets.UTF_8);
+        assertEquals(0, loader("import", "visits", file.toString()));
+        assertTrue(out.contains("0 rows read"), out);
+    }
+}
