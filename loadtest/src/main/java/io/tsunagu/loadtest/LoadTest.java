@@ -23,11 +23,13 @@ import java.util.Map;
  * {@code tsunagu loadtest}: the server's speed, measured against a baseline in the same run.
  *
  * <pre>
- * tsunagu loadtest [suite] [--quick] [--out FILE]
+ * tsunagu loadtest [suite] [--quick] [--only baseline,cached,miss] [--out FILE]
  *     Starts a private Redis, seeds members with offline history, starts the decision server (bench
  *     rules: 30 segments, 50 campaigns) and a hello-world baseline, then measures: each one's maximum
  *     throughput (ramp), cached decide latency at a constant 10,000 req/s, and decide with every
  *     profile read from Redis (cache off): maximum throughput and latency at 10,000 req/s.
+ * tsunagu loadtest loader [--rows 1000000] [--members 100000]
+ *     Imports a POS export (Shift_JIS, time-ordered) into a private Redis, then again forced.
  * tsunagu loadtest run  --url http://host:port --rate N --duration 30s [--secret S] [--members N]
  * tsunagu loadtest ramp --url http://host:port [--start N] [--secret S] [--members N]
  *     Against a running server: signed members need its site secret.
@@ -37,6 +39,7 @@ public final class LoadTest {
 
     private static final String USAGE = """
             usage: tsunagu loadtest [suite] [--quick] [--only baseline,cached,miss] [--out FILE]
+                   tsunagu loadtest loader [--rows 1000000] [--members 100000] [--out FILE]
                    tsunagu loadtest run  --url URL --rate N [--duration 30s] [--secret S] [--members N] [--visitors N]
                    tsunagu loadtest ramp --url URL [--start N] [--secret S] [--members N] [--visitors N]""";
 
@@ -60,6 +63,7 @@ public final class LoadTest {
         int code = switch (command) {
             case "suite" -> t.suite();
             case "run", "ramp" -> t.against(command);
+            case "loader" -> t.loader();
             default -> {
                 System.err.println(USAGE);
                 yield 2;
@@ -252,6 +256,20 @@ public final class LoadTest {
             return last;
         }
         return best;
+    }
+
+    // ---- the loader -----------------------------------------------------------------------------
+
+    private int loader() throws Exception {
+        int rows = Integer.parseInt(options.getOrDefault("rows", "1000000"));
+        int members = Integer.parseInt(options.getOrDefault("members", "100000"));
+        Path root = repoRoot();
+        Path work = Files.createTempDirectory("tsunagu-loaderbench");
+        report.summary("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; loader and Redis on the same machine");
+        report.summary("loader", LoaderBench.run(root, work, rows, members));
+        finish(root.resolve("loadtest/target/loader-report.json"));
+        return 0;
     }
 
     // ---- against a running server --------------------------------------------------------------

@@ -158,6 +158,22 @@ class RedisProfileStoreTest {
     }
 
     @Test
+    void apply_ofARepeatWithinOneCall_countsIt_once() {
+        List<Event> events = new ArrayList<>(history(3, 5));
+        events.add(events.get(2));
+        assertEquals(new ApplyResult(5, 1, 0), await(store.apply("M-4", events, KEEP_10, NOW)));
+        assertSameProfile(KEEP_10.apply("M-4", Map.of(), events.subList(0, 5), NOW), await(store.load("M-4")));
+    }
+
+    @Test
+    void apply_ofThousandsOfEventsInOneCall_equalsTheReferencePolicy() {
+        // More ids and fields than one Redis call of the script takes: the script sends them in chunks.
+        List<Event> events = history(4, 2_500);
+        assertEquals(2_500, await(store.apply("M-5", events, KEEP_10, NOW)).applied());
+        assertSameProfile(KEEP_10.apply("M-5", Map.of(), events, NOW), await(store.load("M-5")));
+    }
+
+    @Test
     void apply_rejectsEventsBeyondTheHorizon() {
         Event ancient = new Event("old", "purchase", NOW - 900 * DAY, Map.of("amount", 5));
         assertEquals(new ApplyResult(0, 0, 1), await(store.apply("M-3", List.of(ancient), KEEP_10, NOW)));
