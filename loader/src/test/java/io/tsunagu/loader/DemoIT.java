@@ -1,4 +1,4 @@
-package io.tsunagu.server;
+package io.tsunagu.loader;
 
 import static io.tsunagu.server.testing.Http.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +23,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code ./tsunagu demo} as a user runs it: a private Redis, the example rules, the demo members. */
+/**
+ * {@code ./tsunagu demo} as a user runs it: a private Redis, the demo retailer's exports written and
+ * imported by the loader, the example rules, the demo members. (In the loader module: the demo needs
+ * both the server and the loader built.)
+ */
 class DemoIT {
 
     @Test
@@ -43,6 +47,7 @@ class DemoIT {
         List<String> output = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
             String sig = null;
+            String token = null;
             String line;
             long deadline = System.currentTimeMillis() + 60_000;
             while ((line = out.readLine()) != null && System.currentTimeMillis() < deadline) {
@@ -50,6 +55,10 @@ class DemoIT {
                 Matcher m = Pattern.compile("\"uid\":\"M-1002\",\"uid_sig\":\"([0-9a-f]{64})\"").matcher(line);
                 if (m.find()) {
                     sig = m.group(1);
+                }
+                Matcher t = Pattern.compile("admin token: (\\S+)").matcher(line);
+                if (t.find()) {
+                    token = t.group(1);
                 }
                 if (line.startsWith("Press Ctrl-C")) {
                     break;
@@ -68,6 +77,20 @@ class DemoIT {
             assertEquals("shibuya-store-coupon", decisions.get(0).get("campaign").asText(), r.body());
             assertEquals("same-brand-new-arrivals", decisions.get(1).get("campaign").asText(), r.body());
             assertTrue(Files.exists(data.resolve("redis/appendonly.aof")), "Redis keeps an append-only file in the data dir");
+
+            // The demo retailer's nightly exports were imported and archived.
+            assertTrue(Files.exists(data.resolve("demo-inbox/archive")), String.join("\n", output));
+            try (var archived = Files.list(data.resolve("demo-inbox/archive"))) {
+                assertEquals(8, archived.filter(p -> p.toString().endsWith(".csv")).count(), "eight feeds' files");
+            }
+            HttpResponse<String> imports = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/admin/v1/imports")).header("Authorization", "Bearer " + token)
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode runs = json(imports.body()).get("imports");
+            assertEquals(8, runs.size(), imports.body());
+            for (JsonNode run : runs) {
+                assertEquals("imported", run.get("status").asText(), run.toString());
+            }
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C
             assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo stops on SIGTERM");
