@@ -78,6 +78,17 @@ final class LoaderBench {
                 Importer importer = new Importer(store, policy, new ImportHistory(store));
                 out.put("first_import", measure("import", importer, feed, file, false, redis.pid(), rows, work));
                 out.put("forced_reimport", measure("forced re-import", importer, feed, file, true, redis.pid(), rows, work));
+                // Where Redis spent its time: per command, including the calls the script made.
+                String stats = client.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INFO)
+                        .arg("commandstats")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+                Map<String, Object> commands = new LinkedHashMap<>();
+                for (String line : stats.split("\r?\n")) {
+                    if (line.startsWith("cmdstat_")) {
+                        commands.put(line.substring(8, line.indexOf(':')), line.substring(line.indexOf(':') + 1));
+                    }
+                }
+                out.put("redis_commandstats", commands);
+                commands.forEach((k, v) -> System.out.println("  " + k + ": " + v));
             } finally {
                 client.close();
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
