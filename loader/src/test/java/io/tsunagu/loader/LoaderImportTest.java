@@ -337,6 +337,28 @@ class LoaderImportTest {
         }
     }
 
+    @Test
+    void importedAttributesAndEvents_showInTheServersProfileApi() throws Exception {
+        try (ServerHarness server = ServerHarness.start(TestRedis.shared().url(), prefix, ServerHarness.copyOfExampleRules(),
+                Map.of())) {
+            Path customers = write("customers_1.csv", "member_id,rank,birth_year,pref\nM-0,gold,1990,東京都\n",
+                    StandardCharsets.UTF_8);
+            Path pos = write("pos_1.csv", pos(7, 0), CP932);
+            assertEquals(0, loader("import", "customers", customers.toString()), out);
+            assertEquals(0, loader("import", "pos", pos.toString()), out);
+
+            JsonNode p = Http.json(server.get("/admin/v1/profiles/M-0", ServerHarness.ADMIN).body());
+            assertEquals("gold", p.get("attributes").get("member_rank").asText());
+            assertEquals(1990, p.get("attributes").get("birth_year").asInt());
+            JsonNode event = p.get("events").get(0);
+            assertEquals("purchase", event.get("type").asText());
+            assertEquals("花鳥風月", event.get("props").get("brand").asText());
+            assertEquals("pos:R0:1", event.get("id").asText());
+            assertTrue(p.get("segments").toString().contains("\"vip\""), "gold members are VIPs: " + p);
+            assertEquals(1000, p.get("traits").get("spend_365d").asInt(), "traits read the imported purchases");
+        }
+    }
+
     static String hero(ServerHarness server, String body) {
         JsonNode r = Http.json(server.post("/v1/decide", body).body());
         for (JsonNode d : r.get("decisions")) {
