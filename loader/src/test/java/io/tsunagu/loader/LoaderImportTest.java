@@ -133,6 +133,14 @@ class LoaderImportTest {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    static <T> T awaitUnchecked(Future<T> f) {
+        try {
+            return await(f);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     Profile profile(String id) throws Exception {
         return await(store.load(id));
     }
