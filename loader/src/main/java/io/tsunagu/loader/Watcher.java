@@ -22,7 +22,7 @@ import java.util.Map;
  * exports carry dates in their names). After the import a file moves to {@code archive/} (imported,
  * or skipped as already imported) or to {@code rejected/} with {@code NAME.errors.csv} (line, column,
  * value, reason); an import that stopped part-way (Redis went away) stays in the inbox and is tried
- * again. Restart-safe: the inbox is the state, and imports count nothing twice. Hidden files,
+ * again, after 1 s, then twice as long each time up to five minutes. Restart-safe: the inbox is the state, and imports count nothing twice. Hidden files,
  * {@code .tmp}/{@code .part} files (uploads in progress) and YAML files (a feeds file kept with the
  * data) are left alone.
  */
@@ -38,6 +38,8 @@ public final class Watcher {
     private final long settleMs;
     private final PrintStream log;
     private final Map<Path, long[]> seen = new HashMap<>();
+    /** Files whose import failed (Redis away): {next attempt, backoff ms}. */
+    private final Map<Path, long[]> retry = new HashMap<>();
     private volatile boolean stopped;
 
     public Watcher(Path inbox, Map<String, Feed> feeds, Importer importer, long settleMs, PrintStream log) {
@@ -72,10 +74,22 @@ public final class Watcher {
             if (stopped) {
                 break;
             }
+            long[] r = retry.get(file);
+            if (r != null && System.currentTimeMillis() < r[0]) {
+                continue;
+            }
             if (!complete(file)) {
                 continue;
             }
-            out.add(handle(file));
+            Handled h = handle(file);
+            if (h.movedTo().equals(file)) {
+                // Not imported: try again later, backing off up to five minutes.
+                long backoff = r == null ? 1_000 : Math.min(300_000, r[1] * 2);
+                retry.put(file, new long[] {System.currentTimeMillis() + backoff, backoff});
+            } else {
+                retry.remove(file);
+            }
+            out.add(h);
         }
         return out;
     }
@@ -94,6 +108,7 @@ public final class Watcher {
         }
         files.sort(null);
         seen.keySet().retainAll(files);
+        retry.keySet().retainAll(files);
         return files;
     }
 

@@ -123,6 +123,33 @@ class WatcherTest {
     }
 
     @Test
+    void whileRedisIsAway_theFileWaits_andIsImportedWhenRedisIsBack() throws Exception {
+        io.tsunagu.store.RedisProcess own = TestRedis.start();
+        Redis client = Redis.createClient(vertx, own.url());
+        try {
+            RedisProfileStore away = new RedisProfileStore(client, new ProfileKeys(TestRedis.prefix()));
+            LoaderImportTest.await(away.prepare());
+            Watcher w = new Watcher(inbox, feeds, new Importer(away, ProfilePolicy.DEFAULT, new ImportHistory(away)), 0,
+                    new PrintStream(log, true, StandardCharsets.UTF_8));
+            own.stop();
+            drop("visits_1.csv", VISITS, true);
+            assertEquals(List.of(inbox.resolve("visits_1.csv")), w.poll().stream().map(Watcher.Handled::movedTo).toList(),
+                    "not imported: it stays");
+            assertTrue(w.poll().isEmpty(), "and is not tried again at once");
+
+            own = TestRedis.restart(own);
+            Thread.sleep(1_100);
+            List<Watcher.Handled> handled = w.poll();
+            assertEquals(1, handled.size());
+            assertEquals(ImportRun.IMPORTED, handled.get(0).run().status(), log.toString(StandardCharsets.UTF_8));
+            assertTrue(Files.exists(inbox.resolve("archive/visits_1.csv")));
+        } finally {
+            client.close();
+            own.stop();
+        }
+    }
+
+    @Test
     void theDaemon_importsWhatArrives_untilStopped() throws Exception {
         Watcher w = watcher(60_000);
         Thread t = new Thread(() -> {
