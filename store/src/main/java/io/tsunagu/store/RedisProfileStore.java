@@ -1,7 +1,6 @@
 package io.tsunagu.store;
 
 import io.tsunagu.rules.profile.AggregateUpdate;
-import io.tsunagu.rules.profile.Aggregates;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
