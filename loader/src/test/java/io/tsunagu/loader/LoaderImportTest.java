@@ -367,6 +367,24 @@ class LoaderImportTest {
         }
     }
 
+    @Test
+    void aCatalogImport_refreshesTheServersCatalog_withinOneSecond() throws Exception {
+        try (ServerHarness server = ServerHarness.start(TestRedis.shared().url(), prefix, ServerHarness.copyOfExampleRules(),
+                Map.of())) {
+            assertEquals(0, Http.json(server.get("/admin/v1/catalog", ServerHarness.ADMIN).body()).get("size").asInt());
+            Path file = write("products_2.csv", "product_id,name,brand,category,price,launched_at\n"
+                    + "P-1,Old shirt,kumo,shirts,4900,2025-04-01\nP-2,New coat,kumo,outerwear,19000,2026-11-01\n"
+                    + "P-3,Knit,hoshi,knit,8900,2026-10-01\n", StandardCharsets.UTF_8);
+            assertEquals(0, loader("import", "catalog", file.toString()), out);
+            long ms = Http.within(1_000, "the server's catalog holding the import", () -> Http.json(
+                    server.get("/admin/v1/catalog", ServerHarness.ADMIN).body()).get("size").asInt() == 3);
+            assertTrue(ms <= 1_000);
+            JsonNode kumo = Http.json(server.get("/admin/v1/catalog?brand=kumo", ServerHarness.ADMIN).body()).get("products");
+            assertEquals(List.of("P-2", "P-1"), List.of(kumo.get(0).get("id").asText(), kumo.get(1).get("id").asText()),
+                    "newest first");
+        }
+    }
+
     static String hero(ServerHarness server, String body) {
         JsonNode r = Http.json(server.post("/v1/decide", body).body());
         for (JsonNode d : r.get("decisions")) {

@@ -1,6 +1,7 @@
 package io.tsunagu.server;
 
 import io.tsunagu.rules.RuleLoadException;
+import io.tsunagu.server.catalog.CatalogHolder;
 import io.tsunagu.server.config.ServerConfig;
 import io.tsunagu.server.http.ApiVerticle;
 import io.tsunagu.server.profile.Identity;
@@ -47,6 +48,7 @@ public final class TsunaguServer {
     private Redis redis;
     private RulesHolder rules;
     private ProfileService profiles;
+    private CatalogHolder catalog;
     private ChangeFeed feed;
     private RedisProfileStore store;
     private Housekeeping housekeeping;
@@ -108,13 +110,15 @@ public final class TsunaguServer {
         }
         profiles = new ProfileService(store, identity, () -> rules.current().policy(), metrics, origin,
                 config.redisTimeout(), config.cacheMaxProfiles(), config.cacheTtl());
+        catalog = new CatalogHolder(store);
         feed = new ChangeFeed(vertx, options, keys, origin);
         housekeeping = new Housekeeping();
         housekeepingDeployment = await(vertx.deployVerticle(housekeeping), 10);
 
         port = config.port() == 0 ? freePort() : config.port();
         ServerConfig listening = config.withPort(port);
-        Components components = new Components(listening, rules, profiles, store, metrics, redisUp::get, origin);
+        Components components = new Components(listening, rules, profiles, store, catalog, metrics, redisUp::get,
+                origin);
         metrics.gauge("tsunagu_write_buffer_events", components::bufferedEvents);
         apiDeployment = await(vertx.deployVerticle(() -> new ApiVerticle(components),
                 new DeploymentOptions().setInstances(config.eventLoops())), 10);
@@ -127,7 +131,17 @@ public final class TsunaguServer {
 
         @Override
         public Future<?> start() {
-            feed.start(profiles::invalidate, profiles::invalidateAll);
+            // Each (re)subscription reloads the catalog and drops cached profiles: changes may have been missed.
+            feed.start(id -> {
+                if (ProfileKeys.CATALOG_CHANGED.equals(id)) {
+                    catalog.reload();
+                } else {
+                    profiles.invalidate(id);
+                }
+            }, () -> {
+                profiles.invalidateAll();
+                catalog.reload();
+            });
             rules.watch(vertx);
             ping = vertx.setPeriodic(1_000, t -> redis.send(Request.cmd(Command.PING)).timeout(500, TimeUnit.MILLISECONDS)
                     .onComplete(ar -> {
@@ -163,6 +177,10 @@ public final class TsunaguServer {
 
     public ProfileService profiles() {
         return profiles;
+    }
+
+    public CatalogHolder catalog() {
+        return catalog;
     }
 
     public RulesHolder rules() {

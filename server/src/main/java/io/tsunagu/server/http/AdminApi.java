@@ -9,6 +9,7 @@ import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.source.Problem;
 import io.tsunagu.server.Components;
 import io.tsunagu.server.RulesHolder;
+import io.tsunagu.server.catalog.Catalog;
 import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;
@@ -37,6 +38,7 @@ import java.util.Map;
  * POST /admin/v1/rules/reload    reload the rules now
  * POST /admin/v1/explain         why each campaign does (not) show, for a stored or given profile
  * GET  /admin/v1/imports         the loader's import runs, newest first ({@code ?limit=N}, default 50)
+ * GET  /admin/v1/catalog         products in memory, newest first ({@code ?brand=…&category=…&limit=N})
  * </pre>
  */
 final class AdminApi {
@@ -60,6 +62,7 @@ final class AdminApi {
                 .onSuccess(s -> ApiVerticle.respond(ctx, 200, Json.write(rules(s)))).onFailure(ctx::fail));
         router.post("/admin/v1/explain").handler(body).handler(this::explain);
         router.get("/admin/v1/imports").handler(this::imports);
+        router.get("/admin/v1/catalog").handler(this::catalog);
     }
 
     private void authorize(RoutingContext ctx) {
@@ -156,6 +159,30 @@ final class AdminApi {
                 })
                 .onSuccess(runs -> ApiVerticle.respond(ctx, 200, Json.write(Map.of("imports", runs))))
                 .onFailure(e -> ApiVerticle.fail(ctx, 503, "unavailable", "Redis did not answer: " + e.getMessage()));
+    }
+
+    // ---- catalog -------------------------------------------------------------------------------
+
+    private void catalog(RoutingContext ctx) {
+        int limit = limit(ctx.request().getParam("limit"));
+        String brand = ctx.request().getParam("brand");
+        String category = ctx.request().getParam("category");
+        Catalog catalog = c.catalog().current();
+        List<Catalog.Product> products = brand != null ? catalog.brand(brand)
+                : category != null ? catalog.category(category) : catalog.all();
+        List<Object> out = new ArrayList<>();
+        for (Catalog.Product p : products) {
+            if (out.size() == limit) {
+                break;
+            }
+            if (category == null || brand == null || category.equals(p.category())) {
+                out.add(p.fields());
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("size", catalog.size());
+        body.put("products", out);
+        ApiVerticle.respond(ctx, 200, Json.write(body));
     }
 
     // ---- rules ---------------------------------------------------------------------------------
