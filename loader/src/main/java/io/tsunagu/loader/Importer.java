@@ -49,7 +49,7 @@ public final class Importer {
     private static final int FIRST_ERRORS = 10;
     private static final long TIMEOUT_S = 60;
 
-    /** Progress of the apply pass: rows done, bytes read of the file's size. */
+    /** Progress of a pass ("checking", then "importing"): rows done, bytes read of the file's size. */
     public interface Progress {
         void update(String file, long rows, long bytesRead, long bytesTotal, long startedNanos);
 
@@ -105,7 +105,7 @@ public final class Importer {
         // Pass 1: validate.
         Validation v;
         try {
-            v = validate(feed, file, errorsFile);
+            v = validate(feed, file, errorsFile, progress);
         } catch (FeedFile.Rejected e) {
             return history.record(new ImportRun(runId, feed.name(), name, sha, ImportRun.REJECTED, 0, 0, 0, 0, 0, started,
                     System.currentTimeMillis(), List.of(e.getMessage()), null));
@@ -145,7 +145,11 @@ public final class Importer {
     private record Validation(long rows, long bad, List<String> first) {
     }
 
-    private static Validation validate(Feed feed, Path file, Path errorsFile) throws IOException, FeedFile.Rejected {
+    private static Validation validate(Feed feed, Path file, Path errorsFile, Progress progress)
+            throws IOException, FeedFile.Rejected {
+        long size = Files.size(file);
+        long t0 = System.nanoTime();
+        String label = file.getFileName() + " (checking)";
         long rows = 0;
         long bad = 0;
         List<String> first = new ArrayList<>();
@@ -153,6 +157,9 @@ public final class Importer {
         try (FeedFile in = new FeedFile(feed, file)) {
             for (FeedFile.Row row; (row = in.next()) != null;) {
                 rows++;
+                if ((rows & 0xfff) == 0) {
+                    progress.update(label, rows, in.bytesRead(), size, t0);
+                }
                 if (!row.bad()) {
                     continue;
                 }
@@ -213,7 +220,7 @@ public final class Importer {
                     while (inFlight.size() >= IN_FLIGHT) {
                         await(inFlight.poll());
                     }
-                    progress.update(file.getFileName().toString(), in.rows(), in.bytesRead(), size, t0);
+                    progress.update(file.getFileName() + " (importing)", in.rows(), in.bytesRead(), size, t0);
                 }
             }
             if (!batch.isEmpty()) {
@@ -222,7 +229,7 @@ public final class Importer {
             while (!inFlight.isEmpty()) {
                 await(inFlight.poll());
             }
-            progress.update(file.getFileName().toString(), in.rows(), size, size, t0);
+            progress.update(file.getFileName() + " (importing)", in.rows(), size, size, t0);
         }
         if (feed.kind() == Feed.Kind.CATALOG) {
             await(store.publishChanges(origin, List.of(ProfileKeys.CATALOG_CHANGED)));

@@ -306,6 +306,19 @@ class LoaderImportTest {
         return java.util.Arrays.stream(events).map(e -> e.id() + "@" + e.ts() + e.props()).toList();
     }
 
+    @Test
+    void progress_isReportedForBothPasses() throws Exception {
+        Path file = write("pos_progress.csv", pos(20_000, 0), CP932);
+        List<String> seen = new ArrayList<>();
+        Importer importer = new Importer(store, io.tsunagu.rules.profile.ProfilePolicy.DEFAULT, new ImportHistory(store));
+        await(store.prepare());
+        ImportRun run = importer.run(io.tsunagu.loader.feed.FeedsLoader.parse("feeds.yaml", FEEDS).get("pos"), file, false,
+                dir.resolve("pos_progress.errors.csv"), (f, rows, bytes, total, started) -> seen.add(f + " " + rows));
+        assertEquals(ImportRun.IMPORTED, run.status());
+        assertTrue(seen.stream().anyMatch(l -> l.startsWith("pos_progress.csv (checking) ")), seen.toString());
+        assertTrue(seen.contains("pos_progress.csv (importing) 20000"), "the last update: every row: " + seen);
+    }
+
     // ---- setup errors --------------------------------------------------------------------------
 
     @Test
