@@ -35,7 +35,10 @@ public record Column(String name, String from, Object constant, Type type, Strin
         }
     }
 
-    /** A value that cannot be converted; the message says why, for the errors file. */
+    /**
+     * A value that cannot be converted; the message says why, for the errors file, without the value
+     * itself (the errors file has it in a column of its own; messages reach logs and the history).
+     */
     public static final class BadValue extends Exception {
         public BadValue(String message) {
             super(message, null, false, false);
@@ -59,21 +62,21 @@ public record Column(String name, String from, Object constant, Type type, Strin
                 try {
                     return Long.parseLong(t.replace(",", ""));
                 } catch (NumberFormatException e) {
-                    throw new BadValue("\"" + t + "\" is not a whole number");
+                    throw new BadValue("not a whole number");
                 }
             }
             case DECIMAL -> {
                 try {
                     return new BigDecimal(t.replace(",", "")).doubleValue();
                 } catch (NumberFormatException e) {
-                    throw new BadValue("\"" + t + "\" is not a number");
+                    throw new BadValue("not a number");
                 }
             }
             case BOOL -> {
                 return switch (t.toLowerCase(Locale.ROOT)) {
                     case "true", "yes", "y", "1", "t" -> Boolean.TRUE;
                     case "false", "no", "n", "0", "f" -> Boolean.FALSE;
-                    default -> throw new BadValue("\"" + t + "\" is not true/false, yes/no or 1/0");
+                    default -> throw new BadValue("not true/false, yes/no or 1/0");
                 };
             }
             case DATE -> {
@@ -81,7 +84,7 @@ public record Column(String name, String from, Object constant, Type type, Strin
                     LocalDate d = formatter == null ? LocalDate.parse(t) : LocalDate.parse(t, formatter);
                     return d.toString();
                 } catch (DateTimeParseException e) {
-                    throw new BadValue("\"" + t + "\" is not a date" + (format == null ? " (yyyy-MM-dd)" : " like " + format));
+                    throw new BadValue("not a date" + (format == null ? " (yyyy-MM-dd)" : " like " + format));
                 }
             }
             case TIMESTAMP -> {
@@ -108,7 +111,7 @@ public record Column(String name, String from, Object constant, Type type, Strin
             }
             return ((LocalDate) parsed).atStartOfDay(zone).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new BadValue("\"" + t + "\" is not a time" + (format == null ? " (ISO-8601)" : " like " + format));
+            throw new BadValue("not a time" + (format == null ? " (ISO-8601)" : " like " + format));
         }
     }
 }
