@@ -183,7 +183,7 @@ public final class LoaderCli {
                 store.prepare().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 close();
-                throw new SetupException("cannot reach Redis at " + url + ": " + e.getMessage());
+                throw new SetupException("cannot reach Redis at " + withoutPassword(url) + ": " + e.getMessage());
             }
         }
 
@@ -201,6 +201,11 @@ public final class LoaderCli {
                 shared.close();
             }
         }
+    }
+
+    /** A Redis URL fit for a message: {@code redis://user:secret@host} loses its secret. */
+    static String withoutPassword(String url) {
+        return url == null ? null : url.replaceFirst("^(\\w+://)([^@/]*)@", "$1***@");
     }
 
     private int importFiles() throws SetupException {

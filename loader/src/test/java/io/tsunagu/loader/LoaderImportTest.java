@@ -332,6 +332,18 @@ class LoaderImportTest {
         assertTrue(err.contains("feeds.yaml:3:5") && err.contains("needs event"), err);
     }
 
+    @Test
+    void anUnreachableRedis_isASetupError_withoutItsPassword() {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = new LoaderCli(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
+                Map.of("TSUNAGU_REDIS_URL", "redis://:s3cret-pass@127.0.0.1:1")).run(new String[] {"history"});
+        String err = e.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code);
+        assertTrue(err.contains("cannot reach Redis at redis://***@127.0.0.1:1"), err);
+        assertFalse(err.contains("s3cret"), err);
+    }
+
     // ---- servers see imports -------------------------------------------------------------------
 
     @Test
