@@ -130,6 +130,12 @@ public final class LoaderCli {
         return v == null || v.isBlank() ? fallback : v;
     }
 
+    /** An option that has no environment variable. */
+    private String option(String option, String fallback) {
+        String v = options.get(option);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
     Map<String, Feed> feeds() throws SetupException {
         Path file = Path.of(setting("feeds", "TSUNAGU_FEEDS", "feeds.yaml"));
         try {
@@ -302,13 +308,10 @@ public final class LoaderCli {
         if (!Files.isDirectory(inbox)) {
             throw new SetupException("no inbox directory " + inbox);
         }
-        long settle;
-        long interval;
-        try {
-            settle = Durations.parse(setting("settle", "TSUNAGU_NONE", "5s"));
-            interval = Durations.parse(setting("interval", "TSUNAGU_NONE", "1s"));
-        } catch (IllegalArgumentException e) {
-            throw new SetupException("--settle and --interval take durations such as 5s or 500ms: " + e.getMessage());
+        long settle = Durations.parse(option("settle", "5s"));
+        long interval = Durations.parse(option("interval", "1s"));
+        if (settle < 0 || interval < 0) {
+            throw new SetupException("--settle and --interval take durations such as 5s or 500ms");
         }
         Map<String, Feed> feeds = feeds();
         ProfilePolicy policy = policy();
@@ -355,7 +358,7 @@ public final class LoaderCli {
         }
         int customers;
         try {
-            customers = Integer.parseInt(setting("customers", "TSUNAGU_NONE", "2000"));
+            customers = Integer.parseInt(option("customers", "2000"));
         } catch (NumberFormatException e) {
             throw new SetupException("--customers takes a number");
         }
@@ -376,7 +379,15 @@ public final class LoaderCli {
     }
 
     private int history() throws SetupException {
-        int limit = Integer.parseInt(setting("limit", "TSUNAGU_NONE", "50"));
+        int limit;
+        try {
+            limit = Integer.parseInt(option("limit", "50"));
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > ImportHistory.KEEP) {
+            throw new SetupException("--limit takes a number from 1 to " + ImportHistory.KEEP);
+        }
         try (Connection c = new Connection()) {
             List<ImportRun> runs = new ImportHistory(c.store).latest(limit);
             if (runs.isEmpty()) {

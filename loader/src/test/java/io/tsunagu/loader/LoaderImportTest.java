@@ -333,6 +333,18 @@ class LoaderImportTest {
     }
 
     @Test
+    void badOptions_areNamed_withExitTwo() {
+        assertEquals(2, loader("history", "--limit", "lots"));
+        assertTrue(err.contains("--limit takes a number from 1 to 10000"), err);
+        assertEquals(2, loader("watch", dir.toString(), "--settle", "soon"));
+        assertTrue(err.contains("--settle and --interval take durations"), err);
+        assertEquals(2, loader("import", "pos"));
+        assertTrue(err.contains("give a feed and at least one file"), err);
+        assertEquals(2, loader("import", "--bogus", "pos", "x.csv"));
+        assertTrue(err.contains("unknown option --bogus"), err);
+    }
+
+    @Test
     void anUnreachableRedis_isASetupError_withoutItsPassword() {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
