@@ -54,7 +54,12 @@ public final class Watcher {
     public void run(long pollMs) throws IOException, InterruptedException {
         log.println("watching " + inbox.toAbsolutePath() + " for " + String.join(", ", feeds.keySet()));
         while (!stopped) {
-            poll();
+            try {
+                poll();
+            } catch (IOException e) {
+                // A file moved away under us, a full disk, a permission: say so and keep watching.
+                log.println("cannot process the inbox (" + e + "); trying again");
+            }
             if (!stopped) {
                 Thread.sleep(pollMs);
             }
