@@ -5,13 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.source.PlainJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,7 +34,7 @@ public final class EventCodec {
             g.writeNumberField("s", e.ts());
             if (!e.props().isEmpty()) {
                 g.writeFieldName("p");
-                writeValue(g, e.props());
+                PlainJson.write(g, e.props());
             }
             g.writeEndObject();
         } catch (IOException x) {
@@ -66,7 +64,7 @@ public final class EventCodec {
                     case "i" -> id = p.getText();
                     case "t" -> type = p.getText();
                     case "s" -> ts = p.getLongValue();
-                    case "p" -> props = asMap(readValue(p));
+                    case "p" -> props = asMap(PlainJson.read(p));
                     default -> p.skipChildren();
                 }
             }
@@ -80,7 +78,7 @@ public final class EventCodec {
     public static String encodeValue(Object v) {
         StringWriter w = new StringWriter(32);
         try (JsonGenerator g = JSON.createGenerator(w)) {
-            writeValue(g, v);
+            PlainJson.write(g, v);
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
@@ -90,7 +88,7 @@ public final class EventCodec {
     public static Object decodeValue(String s) {
         try (JsonParser p = JSON.createParser(s)) {
             p.nextToken();
-            return readValue(p);
+            return PlainJson.read(p);
         } catch (IOException x) {
             // Written by someone else (redis-cli): keep the text.
             return s;
@@ -100,78 +98,5 @@ public final class EventCodec {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object o) {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    private static void writeValue(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof String s) {
-            g.writeString(s);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-            g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Number n) {
-            double d = n.doubleValue();
-            if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
-                g.writeNumber((long) d);
-            } else {
-                g.writeNumber(d);
-            }
-        } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (v instanceof Map<?, ?> m) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
-                writeValue(g, e.getValue());
-            }
-            g.writeEndObject();
-        } else if (v instanceof List<?> l) {
-            g.writeStartArray();
-            for (Object o : l) {
-                writeValue(g, o);
-            }
-            g.writeEndArray();
-        } else {
-            g.writeString(v.toString());
-        }
-    }
-
-    private static Object readValue(JsonParser p) throws IOException {
-        switch (p.currentToken()) {
-            case START_OBJECT -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String k = p.currentName();
-                    p.nextToken();
-                    m.put(k, readValue(p));
-                }
-                return m;
-            }
-            case START_ARRAY -> {
-                List<Object> l = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    l.add(readValue(p));
-                }
-                return l;
-            }
-            case VALUE_STRING -> {
-                return p.getText();
-            }
-            case VALUE_NUMBER_INT -> {
-                return p.getLongValue();
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return p.getDoubleValue();
-            }
-            case VALUE_TRUE -> {
-                return true;
-            }
-            case VALUE_FALSE -> {
-                return false;
-            }
-            default -> {
-                return null;
-            }
-        }
     }
 }

@@ -1,7 +1,11 @@
 package io.tsunagu.rules.content;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.tsunagu.rules.source.PlainJson;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +21,7 @@ public final class Content {
 
     public static final List<String> TEMPLATES = List.of("banner", "coupon", "message", "recommend");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final String template;
     private final Map<String, Object> fields;
@@ -31,11 +35,17 @@ public final class Content {
         this.fields = fields;
         this.constant = isConstant(fields);
         this.rendered = constant ? Collections.unmodifiableMap(renderFields(null)) : null;
-        try {
-            this.json = constant ? JSON.writeValueAsString(rendered) : null;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("content of template " + template + " cannot be written as JSON", e);
+        this.json = constant ? json(rendered) : null;
+    }
+
+    private static String json(Object value) {
+        StringWriter w = new StringWriter(128);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            PlainJson.write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return w.toString();
     }
 
     public String template() {

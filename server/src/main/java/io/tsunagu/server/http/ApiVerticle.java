@@ -9,6 +9,7 @@ import io.tsunagu.rules.RuleSet;
 import io.tsunagu.rules.profile.AggregateUpdate;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
+import io.tsunagu.rules.source.PlainJson;
 import io.tsunagu.server.Components;
 import io.tsunagu.server.profile.ProfileService;
 import io.tsunagu.server.profile.WriteBehind;
@@ -171,7 +172,7 @@ public final class ApiVerticle extends VerticleBase {
                     g.writeRawValue(d.contentJson());
                 } else if (d.content() != null) {
                     g.writeFieldName("content");
-                    Json.write(g, d.content());
+                    PlainJson.write(g, d.content());
                 }
                 g.writeEndObject();
             }
