@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -61,6 +62,8 @@ final class FeedFile implements Closeable {
     private final String eventPrefix;
     private long rows;
     private long bytes;
+    /** Hashes whole rows into event ids when the feed names no key columns; made on first use. */
+    private MessageDigest rowDigest;
 
     /** Counts the bytes read from the file, for progress. */
     private final class CountingInputStream extends java.io.FilterInputStream {
@@ -224,17 +227,14 @@ final class FeedFile implements Closeable {
     private String eventId(long line, List<Problem> problems) {
         StringBuilder sb = new StringBuilder(eventPrefix);
         if (keyIndexes.length == 0) {
-            MessageDigest d;
-            try {
-                d = MessageDigest.getInstance("SHA-1");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+            if (rowDigest == null) {
+                rowDigest = digest("SHA-1");
             }
             for (int i = 0; i < csv.size(); i++) {
-                d.update(csv.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                d.update((byte) 0x1f);
+                rowDigest.update(csv.get(i).getBytes(StandardCharsets.UTF_8));
+                rowDigest.update((byte) 0x1f);
             }
-            return sb.append(HexFormat.of().formatHex(d.digest(), 0, 12)).toString();
+            return sb.append(HexFormat.of().formatHex(rowDigest.digest(), 0, 12)).toString();
         }
         for (int i = 0; i < keyIndexes.length; i++) {
             String v = csv.get(keyIndexes[i]);
@@ -257,14 +257,17 @@ final class FeedFile implements Closeable {
         return rows;
     }
 
-    /** The file's sha256, hex. */
-    static String sha256(Path path) throws IOException {
-        MessageDigest d;
+    private static MessageDigest digest(String algorithm) {
         try {
-            d = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The file's sha256, hex. */
+    static String sha256(Path path) throws IOException {
+        MessageDigest d = digest("SHA-256");
         try (InputStream in = Files.newInputStream(path)) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0;) {

@@ -13,11 +13,13 @@ import io.tsunagu.store.SharedRedis;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -148,7 +151,7 @@ public final class LoaderCli {
                 sb.append("\n  ").append(p);
             }
             throw new SetupException(sb.toString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SetupException("cannot read the feeds file " + file + ": " + e.getMessage());
         }
     }
@@ -327,7 +330,7 @@ public final class LoaderCli {
                 }
                 return allOk ? 0 : 1;
             }
-            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 w.stop();
                 try {
@@ -342,7 +345,7 @@ public final class LoaderCli {
             } finally {
                 finished.countDown();
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SetupException("cannot watch " + inbox + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -367,12 +370,12 @@ public final class LoaderCli {
         }
         try {
             List<Path> files = new DemoDataGenerator(Path.of(args.get(0)), customers,
-                    java.time.LocalDate.now(DemoDataGenerator.TOKYO), 42).write();
+                    LocalDate.now(DemoDataGenerator.TOKYO), 42).write();
             for (Path f : files) {
                 out.printf(Locale.ROOT, "%-50s %,12d bytes%n", f, Files.size(f));
             }
             out.println("import them with: tsunagu loader watch --feeds " + files.get(0) + " --once " + args.get(0));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SetupException("cannot write the demo data: " + e.getMessage());
         }
         return 0;

@@ -5,6 +5,7 @@ import java.nio.charset.Charset;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ public record Feed(String name, Kind kind, String file, String encoding, Charset
 
     /** Source columns the header must have. */
     public List<String> requiredColumns() {
-        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> out = new LinkedHashSet<>();
         out.add(id.from());
         if (time != null) {
             out.add(time.from());

@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -190,7 +191,7 @@ public final class FeedsLoader {
             return null;
         }
         return new Feed(name, kind, file, encoding, charset, delimiter, quote, id, event, time, key,
-                java.util.Collections.unmodifiableMap(columns),
+                Collections.unmodifiableMap(columns),
                 limit, m.loc());
     }
 
