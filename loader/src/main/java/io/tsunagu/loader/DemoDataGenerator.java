@@ -25,7 +25,9 @@ import java.util.Random;
  * them. Deterministic for a seed and a day.
  *
  * <p>Customers have a home store, two favourite brands and a buying rhythm that grows with their
- * rank, so that segments, store coupons and same-brand recommendations have something to find.
+ * rank, so that segments, store coupons and same-brand recommendations have something to find. Each
+ * product has a companion (same brand, a matching category: a knit with its pants) that is often on
+ * the same receipt, so that bought-together recommendations have real complements to find.
  */
 public final class DemoDataGenerator {
 
@@ -268,8 +270,10 @@ public final class DemoDataGenerator {
                             + ",checkin\n");
                     int lines = 1 + (random.nextDouble() < 0.4 ? 1 : 0) + (random.nextDouble() < 0.15 ? 1 : 0);
                     String receiptNo = String.format(Locale.ROOT, "R%08d", receipt++);
+                    Product first = null;
                     for (int l = 1; l <= lines; l++) {
-                        Product x = pick(products, c);
+                        Product x = first != null && random.nextDouble() < 0.6 ? companion(products, first) : pick(products, c);
+                        first = first == null ? x : first;
                         int qty = random.nextDouble() < 0.9 ? 1 : 2;
                         String name = BRAND_NAMES.get(BRANDS.indexOf(x.brand())) + " "
                                 + CATEGORY_NAMES.get(CATEGORIES.indexOf(x.category()));
@@ -313,6 +317,19 @@ public final class DemoDataGenerator {
             }
         }
         return List.of(pos, visits, calls, sends, opens, nps);
+    }
+
+    /** The product's companion: of the same brand, in the category that goes with its own. */
+    private static Product companion(List<Product> products, Product x) {
+        String wanted = CATEGORIES.get((CATEGORIES.indexOf(x.category()) + 1) % CATEGORIES.size());
+        int start = Math.floorMod(x.id().hashCode(), products.size());
+        for (int k = 0; k < products.size(); k++) {
+            Product p = products.get((start + k) % products.size());
+            if (p.brand().equals(x.brand()) && p.category().equals(wanted)) {
+                return p;
+            }
+        }
+        return x;
     }
 
     /** Mostly the customer's favourite brands. */

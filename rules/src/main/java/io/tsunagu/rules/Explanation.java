@@ -22,7 +22,9 @@ public record Explanation(String profile, long now, Map<String, Object> traits, 
         NOT_STARTED,
         ENDED,
         CAPPED,
-        CONDITION_FAILED
+        CONDITION_FAILED,
+        /** Everything held, but its content could not be filled (no recommendations, coupon pool exhausted). */
+        CONTENT_UNAVAILABLE
     }
 
     public record SegmentResult(String id, boolean member, Failure failure) {

@@ -4,6 +4,8 @@ import io.tsunagu.rules.condition.Condition;
 import io.tsunagu.rules.condition.Explainer;
 import io.tsunagu.rules.condition.Failure;
 import io.tsunagu.rules.condition.ValueSet;
+import io.tsunagu.rules.content.Content;
+import io.tsunagu.rules.content.ContentResolver;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.rules.source.Problem;
@@ -96,6 +98,16 @@ public final class RuleSet {
     /** As {@link #decide(Profile, Map, Collection, long, ImpressionCounts)}, with visit context. */
     public List<Decision> decide(Profile profile, Map<String, ?> page, Map<String, ?> visit, Collection<String> slots,
             long now, ImpressionCounts caps) {
+        return decide(profile, page, visit, slots, now, caps, ContentResolver.NONE);
+    }
+
+    /**
+     * As {@link #decide(Profile, Map, Map, Collection, long, ImpressionCounts)}, with content that needs
+     * data beyond the profile (recommendations, pooled coupon codes) completed by {@code resolver}: a
+     * campaign whose content it cannot fill gives way to the next campaign of its slot.
+     */
+    public List<Decision> decide(Profile profile, Map<String, ?> page, Map<String, ?> visit, Collection<String> slots,
+            long now, ImpressionCounts caps, ContentResolver resolver) {
         DecisionDocument doc = new DecisionDocument(this, profile, page, visit, now);
         List<Decision> out = new ArrayList<>(slots.size());
         for (String slot : slots) {
@@ -106,8 +118,11 @@ public final class RuleSet {
             for (Campaign c : ranked) {
                 if (c.enabled() && c.scheduledAt(now) && (c.cap() == null || c.cap().allows(c.id(), now, caps))
                         && c.when().test(doc)) {
-                    out.add(decision(c, doc));
-                    break;
+                    Decision d = decision(c, doc, resolver, page, visit);
+                    if (d != null) {
+                        out.add(d);
+                        break;
+                    }
                 }
             }
         }
@@ -123,10 +138,25 @@ public final class RuleSet {
         return false;
     }
 
-    private static Decision decision(Campaign c, DecisionDocument doc) {
+    /** The campaign's decision for this visitor, or null when its content cannot be filled. */
+    private static Decision decision(Campaign c, DecisionDocument doc, ContentResolver resolver, Map<String, ?> page,
+            Map<String, ?> visit) {
         Variant v = c.variantFor(c.bucketId(doc, doc.profile.id()));
-        return v.content() == null ? new Decision(c.slot(), c.id(), v.id(), null)
-                : new Decision(c.slot(), c.id(), v.id(), v.content().render(doc), v.content().constantJson());
+        Content content = v.content();
+        if (content == null) {
+            return new Decision(c.slot(), c.id(), v.id(), null);
+        }
+        if (!content.needsResolving()) {
+            return new Decision(c.slot(), c.id(), v.id(), content.render(doc), content.constantJson());
+        }
+        ContentResolver.Resolution r = resolve(content, doc, resolver, page, visit);
+        return r.shown() ? new Decision(c.slot(), c.id(), v.id(), r.content()) : null;
+    }
+
+    private static ContentResolver.Resolution resolve(Content content, DecisionDocument doc, ContentResolver resolver,
+            Map<String, ?> page, Map<String, ?> visit) {
+        return resolver.resolve(content, content.render(doc), doc.profile, page == null ? Map.of() : page,
+                visit == null ? Map.of() : visit, doc.now);
     }
 
     /** The segments the profile is in now, in dependency order. */
@@ -150,6 +180,12 @@ public final class RuleSet {
      */
     public Explanation explain(Profile profile, Map<String, ?> page, Map<String, ?> visit, Collection<String> slots,
             long now, ImpressionCounts caps) {
+        return explain(profile, page, visit, slots, now, caps, ContentResolver.NONE);
+    }
+
+    /** As {@link #explain(Profile, Map, Map, Collection, long, ImpressionCounts)}, with content resolved. */
+    public Explanation explain(Profile profile, Map<String, ?> page, Map<String, ?> visit, Collection<String> slots,
+            long now, ImpressionCounts caps, ContentResolver resolver) {
         DecisionDocument doc = new DecisionDocument(this, profile, page, visit, now);
         Map<String, Object> traitValues = new LinkedHashMap<>();
         for (int i = 0; i < traits.size(); i++) {
@@ -162,18 +198,19 @@ public final class RuleSet {
             segmentResults.add(new Explanation.SegmentResult(s.id(), member, member ? null : segmentFailure(s, doc)));
         }
         Map<String, String> winners = new LinkedHashMap<>();
-        for (Decision d : decide(profile, page, visit, slots == null ? bySlot.keySet() : slots, now, caps)) {
+        for (Decision d : decide(profile, page, visit, slots == null ? bySlot.keySet() : slots, now, caps, resolver)) {
             winners.put(d.slot(), d.campaign());
         }
         List<Explanation.CampaignResult> results = new ArrayList<>();
         for (Campaign c : campaigns) {
-            results.add(outcome(c, doc, slots, now, caps, winners));
+            results.add(outcome(c, doc, slots, now, caps, winners, resolver, page, visit));
         }
         return new Explanation(profile.id(), now, traitValues, segmentResults, results);
     }
 
     private Explanation.CampaignResult outcome(Campaign c, DecisionDocument doc, Collection<String> slots, long now,
-            ImpressionCounts caps, Map<String, String> winners) {
+            ImpressionCounts caps, Map<String, String> winners, ContentResolver resolver, Map<String, ?> page,
+            Map<String, ?> visit) {
         Explanation.Outcome outcome;
         String reason;
         Failure failure = null;
@@ -198,9 +235,15 @@ public final class RuleSet {
             outcome = Explanation.Outcome.CONDITION_FAILED;
             reason = "condition failed: " + failure;
         } else {
-            variant = c.variantFor(c.bucketId(doc, doc.profile.id())).id();
+            Variant v = c.variantFor(c.bucketId(doc, doc.profile.id()));
+            variant = v.id();
             String winner = winners.get(c.slot());
-            if (c.id().equals(winner)) {
+            ContentResolver.Resolution r = c.id().equals(winner) || v.content() == null || !v.content().needsResolving()
+                    ? null : resolve(v.content(), doc, resolver, page, visit);
+            if (r != null && !r.shown()) {
+                outcome = Explanation.Outcome.CONTENT_UNAVAILABLE;
+                reason = r.unavailable();
+            } else if (c.id().equals(winner)) {
                 outcome = Explanation.Outcome.SELECTED;
                 reason = null;
             } else {

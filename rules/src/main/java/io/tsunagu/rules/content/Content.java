@@ -11,11 +11,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A variant's content: a template name ({@code banner}, {@code coupon}, {@code message},
  * {@code recommend}) and fields, with every string pre-split into {@link Text}. Rendering fills
- * the placeholders from the decision document and returns plain data for the tag to render.
+ * the placeholders from the decision document and returns plain data for the tag to render; text is
+ * HTML-escaped except the author's own markup in fields marked {@code trusted}.
+ *
+ * <p>A {@code recommend} content carries a {@link RecommendSpec}, and a {@code coupon} may name a
+ * {@code pool} of unique codes: a {@link ContentResolver} fills those in.
  */
 public final class Content {
 
@@ -25,15 +30,21 @@ public final class Content {
 
     private final String template;
     private final Map<String, Object> fields;
+    private final Set<String> trusted;
+    private final RecommendSpec recommend;
+    private final String pool;
     private final boolean constant;
     /** For content without placeholders: rendered once, and as JSON. */
     private final Map<String, Object> rendered;
     private final String json;
 
-    Content(String template, Map<String, Object> fields) {
+    Content(String template, Map<String, Object> fields, Set<String> trusted, RecommendSpec recommend, String pool) {
         this.template = template;
         this.fields = fields;
-        this.constant = isConstant(fields);
+        this.trusted = Set.copyOf(trusted);
+        this.recommend = recommend;
+        this.pool = pool;
+        this.constant = recommend == null && pool == null && isConstant(fields);
         this.rendered = constant ? Collections.unmodifiableMap(renderFields(null)) : null;
         this.json = constant ? json(rendered) : null;
     }
@@ -52,6 +63,21 @@ public final class Content {
         return template;
     }
 
+    /** What a recommend content asks for; null for other templates. */
+    public RecommendSpec recommend() {
+        return recommend;
+    }
+
+    /** The pool a coupon draws a unique code from; null for a static code or another template. */
+    public String pool() {
+        return pool;
+    }
+
+    /** Whether a {@link ContentResolver} must complete it (recommended items, a pooled code). */
+    public boolean needsResolving() {
+        return recommend != null || pool != null;
+    }
+
     /** Renders the fields; the result maps "template" to the template name, then each field. */
     public Map<String, Object> render(Object document) {
         return rendered != null ? rendered : renderFields(document);
@@ -66,7 +92,7 @@ public final class Content {
         Map<String, Object> out = new LinkedHashMap<>(fields.size() * 2 + 2);
         out.put("template", template);
         for (Map.Entry<String, Object> e : fields.entrySet()) {
-            out.put(e.getKey(), renderValue(e.getValue(), document));
+            out.put(e.getKey(), renderValue(e.getValue(), document, trusted.contains(e.getKey())));
         }
         return out;
     }
@@ -75,19 +101,19 @@ public final class Content {
         return constant;
     }
 
-    private static Object renderValue(Object v, Object document) {
+    private static Object renderValue(Object v, Object document, boolean trusted) {
         if (v instanceof Text t) {
-            return t.render(document);
+            return t.render(document, trusted);
         }
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put((String) k, renderValue(x, document)));
+            m.forEach((k, x) -> out.put((String) k, renderValue(x, document, trusted)));
             return out;
         }
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
             for (Object x : l) {
-                out.add(renderValue(x, document));
+                out.add(renderValue(x, document, trusted));
             }
             return out;
         }

@@ -3,12 +3,16 @@ package io.tsunagu.rules.content;
 import io.tsunagu.rules.condition.Path;
 import io.tsunagu.rules.source.Loc;
 import io.tsunagu.rules.source.Node;
+import io.tsunagu.rules.source.Durations;
 import io.tsunagu.rules.source.Problems;
+import io.tsunagu.rules.source.Shapes;
 import io.tsunagu.rules.source.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /** Compiles a {@code content:} mapping, checking the template name and every placeholder. */
@@ -40,13 +44,95 @@ public final class ContentCompiler {
                     + String.join(", ", Content.TEMPLATES) + (name == null ? "" : Suggestions.didYouMean(name, Content.TEMPLATES)));
             return null;
         }
+        RecommendSpec recommend = name.equals("recommend") ? recommend(map) : null;
+        String pool = name.equals("coupon") ? pool(map) : null;
+        Set<String> trusted = trusted(map);
         Map<String, Object> fields = new LinkedHashMap<>();
         for (Node.Entry e : map.entries().values()) {
-            if (!e.key().equals("template")) {
-                fields.put(e.key(), value(e.value()));
+            String key = e.key();
+            boolean option = key.equals("template") || key.equals("trusted") || (recommend != null && RecommendSpec.OPTIONS.contains(key))
+                    || (name.equals("coupon") && key.equals("pool"));
+            if (!option) {
+                fields.put(key, value(e.value()));
             }
         }
-        return new Content(name, fields);
+        if (name.equals("recommend") && fields.containsKey("items")) {
+            problems.error(map.entries().get("items").keyLoc(), "items is where a recommend content's products go; "
+                    + "name this field otherwise");
+        }
+        return new Content(name, fields, trusted, recommend, pool);
+    }
+
+    /** {@code strategy} and its options; the option keys are not display fields. */
+    private RecommendSpec recommend(Node.MapNode map) {
+        Node strategyNode = map.get("strategy");
+        String strategy = strategy(strategyNode, map, "strategy");
+        Node fallbackNode = map.get("fallback");
+        String fallback = fallbackNode == null ? null : strategy(fallbackNode, map, "fallback");
+        if (fallback != null && fallback.equals(strategy)) {
+            problems.error(fallbackNode.loc(), "fallback is the strategy itself; name another one or leave it out");
+        }
+        int limit = map.has("limit") ? (int) Shapes.integer(map.get("limit"), 1, RecommendSpec.MAX_LIMIT, "limit", 8, problems) : 8;
+        int minResults = map.has("min_results")
+                ? (int) Shapes.integer(map.get("min_results"), 1, RecommendSpec.MAX_LIMIT, "min_results", 1, problems) : 1;
+        Node lookbackNode = map.get("lookback");
+        long lookback = lookbackNode == null ? RecommendSpec.DEFAULT_LOOKBACK_MS : Durations.parse(lookbackNode, "lookback", problems);
+        boolean exclude = map.has("exclude_purchased")
+                ? Shapes.bool(map.get("exclude_purchased"), "exclude_purchased", true, problems)
+                : !"repeat_purchase".equals(strategy);
+        Node dueNode = map.get("due_after");
+        double dueAfter = dueNode == null ? 1.0 : Shapes.nonNegative(dueNode, "due_after", problems);
+        return new RecommendSpec(strategy == null ? "popular_in_category" : strategy, limit, lookback, exclude, fallback,
+                minResults, dueAfter);
+    }
+
+    private String strategy(Node node, Node.MapNode map, String what) {
+        if (node == null) {
+            problems.error(map.loc(), "a recommend content needs a strategy: one of " + String.join(", ", RecommendSpec.STRATEGIES));
+            return null;
+        }
+        String name = node instanceof Node.Scalar s && s.value() instanceof String str ? str : null;
+        if (name == null || !RecommendSpec.STRATEGIES.contains(name)) {
+            problems.error(node.loc(), "unknown " + what + " " + node.show() + ": use one of "
+                    + String.join(", ", RecommendSpec.STRATEGIES)
+                    + (name == null ? "" : Suggestions.didYouMean(name, RecommendSpec.STRATEGIES)));
+            return null;
+        }
+        return name;
+    }
+
+    /** A coupon's pool of unique codes; a coupon has a static code or a pool, not both. */
+    private String pool(Node.MapNode map) {
+        Node node = map.get("pool");
+        if (node == null) {
+            return null;
+        }
+        String pool = Shapes.id(node, Shapes.NAME, "pool", problems);
+        if (map.has("code")) {
+            problems.error(map.entries().get("code").keyLoc(), "a coupon has either a static code or a pool of unique "
+                    + "codes, not both");
+        }
+        return pool;
+    }
+
+    /** The fields whose literal text is HTML the author wrote ({@code trusted: [message]}). */
+    private Set<String> trusted(Node.MapNode map) {
+        Node node = map.get("trusted");
+        Set<String> out = new LinkedHashSet<>();
+        if (node == null) {
+            return out;
+        }
+        List<Node> items = node instanceof Node.ListNode l ? l.items() : List.of(node);
+        for (Node n : items) {
+            String field = n instanceof Node.Scalar s && s.value() instanceof String str ? str : null;
+            if (field == null || !map.has(field) || field.equals("template") || field.equals("trusted")) {
+                problems.error(n.loc(), "trusted lists fields of this content whose text is HTML, e.g. trusted: [message]; "
+                        + n.show() + " is not one" + (field == null ? "" : Suggestions.didYouMean(field, map.entries().keySet())));
+            } else {
+                out.add(field);
+            }
+        }
+        return out;
     }
 
     private Object value(Node node) {

@@ -8,6 +8,10 @@ import java.util.List;
  * A content string with {@code {{path}}} placeholders, split once when the rules load:
  * {@code "Welcome back, {{attributes.first_name | "friend"}}!"}. A placeholder whose value is
  * missing renders its fallback (after {@code |}), or nothing — never the raw braces.
+ *
+ * <p>Rendered text is HTML-escaped: a page may put it into its markup as it is. In a field the rule
+ * author marks as trusted, the author's own markup is kept, but placeholder values (which come from
+ * visitors, pages and imports) are still escaped.
  */
 public final class Text {
 
@@ -31,17 +35,20 @@ public final class Text {
         return parts.length == 0 || (parts.length == 1 && parts[0].path() == null);
     }
 
-    public String render(Object document) {
+    /**
+     * @param trusted keep the literal text's markup (placeholder values are escaped either way)
+     */
+    public String render(Object document, boolean trusted) {
         if (parts.length == 1 && parts[0].path() == null) {
-            return parts[0].literal();
+            return trusted ? parts[0].literal() : Html.escape(parts[0].literal());
         }
         StringBuilder sb = new StringBuilder(source.length() + 16);
         for (Part p : parts) {
             if (p.path() == null) {
-                sb.append(p.literal());
+                sb.append(trusted ? p.literal() : Html.escape(p.literal()));
             } else {
                 String v = show(p.path().resolve(document));
-                sb.append(v.isEmpty() ? p.fallback() : v);
+                sb.append(Html.escape(v.isEmpty() ? p.fallback() : v));
             }
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package io.tsunagu.server.catalog;
 
+import io.tsunagu.recs.Catalog;
 import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.RedisProfileStore;
 import io.vertx.core.Future;

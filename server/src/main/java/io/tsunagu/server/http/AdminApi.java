@@ -9,7 +9,7 @@ import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.source.Problem;
 import io.tsunagu.server.Components;
 import io.tsunagu.server.RulesHolder;
-import io.tsunagu.server.catalog.Catalog;
+import io.tsunagu.recs.Catalog;
 import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.tsunagu.server.catalog;
+package io.tsunagu.recs;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -15,15 +15,25 @@ import java.util.Map;
  */
 public final class Catalog {
 
-    /** A product; {@code fields} holds everything the feed gave (name, price, url, image, …). */
+    /**
+     * A product; {@code fields} holds everything the feed gave (name, price, url, image, …).
+     *
+     * @param active false when the feed says {@code active: false} (discontinued, hidden)
+     * @param inStock false when the feed gives a {@code stock} of 0 or less, or {@code in_stock: false}
+     */
     public record Product(String id, String brand, String category, LocalDate launchedAt, boolean active,
-            Map<String, Object> fields) {
+            boolean inStock, Map<String, Object> fields) {
+
+        /** Whether it may be recommended: active and in stock. */
+        public boolean available() {
+            return active && inStock;
+        }
     }
 
     public static final Catalog EMPTY = new Catalog(List.of());
 
     /** Newest first; unknown launch dates last; then by id, for a stable order. */
-    static final Comparator<Product> NEWEST_FIRST = Comparator
+    public static final Comparator<Product> NEWEST_FIRST = Comparator
             .comparing(Product::launchedAt, Comparator.nullsFirst(Comparator.<LocalDate>naturalOrder())).reversed()
             .thenComparing(Product::id);
 
@@ -77,7 +87,9 @@ public final class Catalog {
             }
         }
         boolean active = !(fields.get("active") instanceof Boolean b) || b;
-        return new Product(s, text(fields.get("brand")), text(fields.get("category")), launched, active,
+        boolean inStock = !(fields.get("stock") instanceof Number n && n.doubleValue() <= 0)
+                && !(fields.get("in_stock") instanceof Boolean b && !b);
+        return new Product(s, text(fields.get("brand")), text(fields.get("category")), launched, active, inStock,
                 Collections.unmodifiableMap(fields));
     }
 

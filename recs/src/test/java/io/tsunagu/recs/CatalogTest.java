@@ -1,4 +1,4 @@
-package io.tsunagu.server.catalog;
+package io.tsunagu.recs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

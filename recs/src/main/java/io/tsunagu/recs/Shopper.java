@@ -1,0 +1,63 @@
+package io.tsunagu.recs;
+
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.EventRun;
+import io.tsunagu.rules.profile.Profile;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What recommendations know about one customer: their purchases (web and store) and product views,
+ * newest first, and the page they are on.
+ *
+ * @param pageProduct the product of the page being viewed, or null
+ * @param pageCategory the page's category, or null
+ */
+public record Shopper(List<Bought> purchases, List<Viewed> views, String pageProduct, String pageCategory, long now) {
+
+    /** One purchased item; brand and category as the purchase recorded them (may be null). */
+    public record Bought(String product, String brand, String category, long ts) {
+    }
+
+    public record Viewed(String product, long ts) {
+    }
+
+    public Shopper {
+        purchases = Collections.unmodifiableList(purchases);
+        views = Collections.unmodifiableList(views);
+    }
+
+    /**
+     * From a profile's retained {@code purchase} and {@code page_view} events (those with a
+     * {@code product_id}), and the page of the request.
+     */
+    public static Shopper of(Profile profile, Map<String, ?> page, long now) {
+        List<Bought> purchases = new ArrayList<>();
+        EventRun run = profile.run("purchase");
+        Event[] events = run.buffer();
+        for (int i = run.to() - 1; i >= run.from(); i--) {
+            Event e = events[i];
+            String product = text(e.prop("product_id"));
+            if (product != null && e.ts() <= now) {
+                purchases.add(new Bought(product, text(e.prop("brand")), text(e.prop("category")), e.ts()));
+            }
+        }
+        List<Viewed> views = new ArrayList<>();
+        run = profile.run("page_view");
+        events = run.buffer();
+        for (int i = run.to() - 1; i >= run.from(); i--) {
+            Event e = events[i];
+            String product = text(e.prop("product_id"));
+            if (product != null && e.ts() <= now) {
+                views.add(new Viewed(product, e.ts()));
+            }
+        }
+        return new Shopper(purchases, views, text(page.get("product_id")), text(page.get("category")), now);
+    }
+
+    private static String text(Object o) {
+        return o instanceof String s && !s.isEmpty() ? s : null;
+    }
+}
