@@ -233,6 +233,8 @@ public final class Importer {
         }
         if (feed.kind() == Feed.Kind.CATALOG) {
             await(store.publishChanges(origin, List.of(ProfileKeys.CATALOG_CHANGED)));
+        } else if (feed.kind() == Feed.Kind.COUPONS) {
+            await(store.publishChanges(origin, List.of(ProfileKeys.COUPONS_CHANGED)));
         }
     }
 
@@ -272,6 +274,13 @@ public final class Importer {
                 }
                 requests.add(set);
             }
+            case COUPONS -> {
+                List<String> codes = new ArrayList<>(rows.size());
+                for (FeedFile.Row r : rows) {
+                    codes.add(r.id());
+                }
+                requests.add(store.addCouponsRequest(feed.pool(), codes));
+            }
             default -> throw new IllegalStateException(feed.kind().toString());
         }
         if (!changed.isEmpty()) {
@@ -288,6 +297,10 @@ public final class Importer {
                         counts.duplicate += a.duplicates();
                         counts.tooOld += a.tooOld();
                     }
+                } else if (feed.kind() == Feed.Kind.COUPONS) {
+                    // A code imported before is not added again.
+                    counts.applied += responses.get(0).get(0).toLong();
+                    counts.duplicate += responses.get(0).get(1).toLong();
                 } else {
                     counts.applied += rows.size();
                 }

@@ -2,7 +2,9 @@ package io.tsunagu.loader;
 
 import io.tsunagu.loader.feed.Feed;
 import io.tsunagu.loader.feed.FeedsLoader;
+import io.tsunagu.recs.ModelBuilder;
 import io.tsunagu.rules.RuleLoadException;
+import io.tsunagu.rules.RuleSet;
 import io.tsunagu.rules.RuleSetLoader;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.rules.source.Durations;
@@ -44,6 +46,7 @@ public final class LoaderCli {
             usage: tsunagu loader import  [--feeds FILE] [--force] FEED FILE...
                    tsunagu loader watch   [--feeds FILE] [--settle 5s] [--interval 1s] [--once] INBOX
                    tsunagu loader history [--limit N]
+                   tsunagu loader build-recs                      (co-purchase statistics for the servers' recommendations)
                    tsunagu loader demo-data DIR [--customers N]   (writes a demo retailer's exports and feeds file)
             options: --feeds FILE (default feeds.yaml)  --rules DIR (TSUNAGU_RULES_DIR, default rules)
                      --redis URL (TSUNAGU_REDIS_URL)     --data-dir DIR (TSUNAGU_DATA_DIR, default data)
@@ -103,6 +106,7 @@ public final class LoaderCli {
                 case "history" -> history();
                 case "watch" -> watch();
                 case "demo-data" -> demoData();
+                case "build-recs" -> buildRecs();
                 case "help", "--help", "-h" -> {
                     out.println(USAGE);
                     yield 0;
@@ -157,16 +161,22 @@ public final class LoaderCli {
     }
 
     ProfilePolicy policy() throws SetupException {
+        RuleSet rules = rules("using the default profile policy");
+        return rules == null ? ProfilePolicy.DEFAULT : rules.policy();
+    }
+
+    /** The rule set (for its profile policy and zone), or null when there is no rules directory. */
+    private RuleSet rules(String otherwise) throws SetupException {
         Path rules = Path.of(setting("rules", "TSUNAGU_RULES_DIR", "rules"));
         if (!Files.isDirectory(rules)) {
-            err.println("tsunagu loader: no rules directory " + rules + "; using the default profile policy");
-            return ProfilePolicy.DEFAULT;
+            err.println("tsunagu loader: no rules directory " + rules + "; " + otherwise);
+            return null;
         }
         try {
-            return RuleSetLoader.load(rules).policy();
+            return RuleSetLoader.load(rules);
         } catch (RuleLoadException e) {
-            throw new SetupException("the rules in " + rules + " have errors (the loader stores events under their"
-                    + " policy):\n" + e.getMessage());
+            throw new SetupException("the rules in " + rules + " have errors (the loader works under their settings):\n"
+                    + e.getMessage());
         }
     }
 
@@ -351,6 +361,26 @@ public final class LoaderCli {
             Thread.currentThread().interrupt();
         }
         out.println("stopped watching " + inbox);
+        return 0;
+    }
+
+    private int buildRecs() throws SetupException {
+        if (!args.isEmpty()) {
+            err.println("tsunagu loader build-recs: takes no files (it reads the purchases in Redis)\n" + USAGE);
+            return 2;
+        }
+        RuleSet rules = rules("baskets are days in UTC");
+        ZoneId zone = rules == null ? ZoneId.of("UTC") : rules.zone();
+        try (Connection c = new Connection()) {
+            RecsBuild.Summary s = new RecsBuild(c.store, zone, ModelBuilder.Settings.DEFAULT, "loader-build-recs").run();
+            out.printf(Locale.ROOT, "recommendation model: %,d purchases of %,d profiles, %,d baskets, %,d items; %.1f s%n",
+                    s.purchases(), s.profiles(), s.model().baskets(), s.model().size(), s.millis() / 1000.0);
+        } catch (SetupException e) {
+            throw e;
+        } catch (Exception e) {
+            err.println("tsunagu loader build-recs: " + e.getMessage());
+            return 1;
+        }
         return 0;
     }
 

@@ -4,6 +4,7 @@ import io.tsunagu.loader.feed.Feed;
 import io.tsunagu.recs.Catalog;
 import io.tsunagu.recs.Evaluation;
 import io.tsunagu.recs.ModelBuilder;
+import io.tsunagu.recs.Shopper;
 import io.tsunagu.rules.profile.Event;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,7 +110,7 @@ public final class RecsCli {
                         bad++;
                     } else if (isPurchase) {
                         Event e = row.event();
-                        if (isReturn(e)) {
+                        if (Shopper.isReturn(e)) {
                             returns++;
                         } else if (e.prop("product_id") instanceof String item) {
                             purchases.add(new Evaluation.Purchase(row.id(), e.ts(), item, text(e.prop("brand")),
@@ -142,11 +143,6 @@ public final class RecsCli {
                 .run(name, purchases, catalogGiven ? new Catalog(products) : null);
         out.print(report.text(z));
         return 0;
-    }
-
-    private static boolean isReturn(Event e) {
-        return (e.prop("quantity") instanceof Number q && q.doubleValue() <= 0)
-                || (e.prop("amount") instanceof Number a && a.doubleValue() < 0);
     }
 
     private static String text(Object o) {

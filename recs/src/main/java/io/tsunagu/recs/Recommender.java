@@ -24,6 +24,12 @@ public final class Recommender {
     private static final int MAX_SEEDS = 10;
     /** same_brand_new: a brand with half the affinity needs products this many days newer to rank alike. */
     private static final double DAYS_PER_HALVING = 45;
+    /**
+     * bought_together: how far above chance (in standard deviations) a pair must be to count as
+     * complements. Strict on purpose: a catalog has many pairs, and a weak pair shown before the
+     * best-sellers costs hits (on grocery baskets a threshold of 3 lost to popularity; BENCHMARKS.md).
+     */
+    private static final double MIN_Z = 8;
 
     /** The products, the strategy that found the first of them, or (for none) why not. */
     public record Result(List<Catalog.Product> items, String strategy, String why) {
@@ -164,12 +170,11 @@ public final class Recommender {
     // ---- bought_together ------------------------------------------------------------------------
 
     private String boughtTogether(RecommendSpec spec, Shopper s, Set<String> exclude, List<Catalog.Product> out) {
-        Map<Integer, Double> scores = new HashMap<>();
-        double[] priorWeight = {0};
+        Together t = new Together();
         if (s.pageProduct() != null) {
-            addNeighbours(model.indexOf(s.pageProduct()), 1.0, scores, priorWeight);
+            t.add(model.indexOf(s.pageProduct()), 1.0);
         }
-        if (priorWeight[0] == 0) {
+        if (t.popularityWeight == 0) {
             long from = s.now() - spec.lookbackMs();
             Set<String> seeds = new HashSet<>();
             for (Shopper.Bought b : s.purchases()) {
@@ -178,27 +183,28 @@ public final class Recommender {
                 }
                 if (seeds.add(b.product())) {
                     // More recent purchases speak louder.
-                    addNeighbours(model.indexOf(b.product()), 1.0 / (1 + 0.25 * (seeds.size() - 1)), scores, priorWeight);
+                    t.add(model.indexOf(b.product()), 1.0 / (1 + 0.25 * (seeds.size() - 1)));
                 }
             }
         }
-        if (priorWeight[0] == 0) {
+        if (t.popularityWeight == 0) {
             return s.pageProduct() == null && s.purchases().isEmpty() ? "no product on the page and no purchases"
                     : "the products bought or viewed are not in the purchase statistics";
         }
-        // The popularity share of the blend: the most bought items are candidates too.
+        // Real complements first, by how often they go with the seeds.
+        for (Map.Entry<Integer, Double> e : ranked(t.complements)) {
+            if (!offer(model.item(e.getKey()), exclude, out, spec.limit())) {
+                return null;
+            }
+        }
+        // Then the blend of co-purchases and popularity; the most bought items are candidates too.
         int[] popular = model.popular();
         int extra = spec.limit() + exclude.size() + 16;
         for (int k = 0; k < popular.length && k < extra; k++) {
-            scores.putIfAbsent(popular[k], 0.0);
+            t.blend.putIfAbsent(popular[k], 0.0);
         }
-        List<Map.Entry<Integer, Double>> ranked = new ArrayList<>(scores.size());
-        for (Map.Entry<Integer, Double> e : scores.entrySet()) {
-            ranked.add(Map.entry(e.getKey(), e.getValue() + priorWeight[0] * model.popularity(e.getKey())));
-        }
-        ranked.sort((a, b) -> !a.getValue().equals(b.getValue()) ? Double.compare(b.getValue(), a.getValue())
-                : model.item(a.getKey()).compareTo(model.item(b.getKey())));
-        for (Map.Entry<Integer, Double> e : ranked) {
+        t.blend.replaceAll((item, v) -> v + t.popularityWeight * model.popularity(item));
+        for (Map.Entry<Integer, Double> e : ranked(t.blend)) {
             if (!offer(model.item(e.getKey()), exclude, out, spec.limit())) {
                 break;
             }
@@ -206,24 +212,44 @@ public final class Recommender {
         return null;
     }
 
+    private List<Map.Entry<Integer, Double>> ranked(Map<Integer, Double> scores) {
+        List<Map.Entry<Integer, Double>> out = new ArrayList<>(scores.entrySet());
+        out.sort((a, b) -> !a.getValue().equals(b.getValue()) ? Double.compare(b.getValue(), a.getValue())
+                : model.item(a.getKey()).compareTo(model.item(b.getKey())));
+        return out;
+    }
+
     /**
-     * For seed a: every item b is as likely as its popularity p(b) (the weight of plain popularity
-     * grows by {@code weight}), and a's neighbours by what their co-purchases say beyond that:
-     * {@code (c(a,b) + m·p(b)) / (n(a) + m) − p(b)} ({@link RecsModel}).
+     * What the seeds' co-purchases say ({@link RecsModel}). A complement is a neighbour bought with a
+     * seed clearly more often than chance would have it: {@code (c − E) / √E ≥ MIN_Z} with
+     * {@code E = n(a)·p(b)}, scored by {@code c / n(a)}; best-sellers, with every basket, are not. The
+     * blend scores every item as {@code (c + m·p(b)) / (n(a) + m)}: its popularity, moved by the
+     * co-purchases as far as the seed's baskets are many.
      */
-    private void addNeighbours(int item, double weight, Map<Integer, Double> scores, double[] priorWeight) {
-        if (item < 0) {
-            return;
+    private final class Together {
+        final Map<Integer, Double> complements = new HashMap<>();
+        final Map<Integer, Double> blend = new HashMap<>();
+        double popularityWeight;
+
+        void add(int item, double weight) {
+            if (item < 0) {
+                return;
+            }
+            double m = model.prior();
+            double n = model.basketCount(item);
+            int[] ns = model.neighbours(item);
+            int[] together = model.together(item);
+            for (int k = 0; k < ns.length; k++) {
+                double p = model.share(ns[k]);
+                double c = together[k];
+                double expected = n * p;
+                if ((c - expected) / Math.sqrt(Math.max(expected, 1e-9)) >= MIN_Z) {
+                    complements.merge(ns[k], weight * c / n, Double::sum);
+                }
+                blend.merge(ns[k], weight * ((c + m * p) / (n + m) - p), Double::sum);
+            }
+            popularityWeight += weight;
         }
-        double m = model.prior();
-        double denominator = model.basketCount(item) + m;
-        int[] ns = model.neighbours(item);
-        int[] together = model.together(item);
-        for (int k = 0; k < ns.length; k++) {
-            double p = model.share(ns[k]);
-            scores.merge(ns[k], weight * ((together[k] + m * p) / denominator - p), Double::sum);
-        }
-        priorWeight[0] += weight;
     }
 
     // ---- recently_viewed ------------------------------------------------------------------------

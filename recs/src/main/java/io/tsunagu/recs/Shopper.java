@@ -40,7 +40,7 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
         for (int i = run.to() - 1; i >= run.from(); i--) {
             Event e = events[i];
             String product = text(e.prop("product_id"));
-            if (product != null && e.ts() <= now) {
+            if (product != null && e.ts() <= now && !isReturn(e)) {
                 purchases.add(new Bought(product, text(e.prop("brand")), text(e.prop("category")), e.ts()));
             }
         }
@@ -55,6 +55,12 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
             }
         }
         return new Shopper(purchases, views, text(page.get("product_id")), text(page.get("category")), now);
+    }
+
+    /** A purchase event that is a return or cancellation: a quantity of 0 or less, or a negative amount. */
+    public static boolean isReturn(Event e) {
+        return (e.prop("quantity") instanceof Number q && q.doubleValue() <= 0)
+                || (e.prop("amount") instanceof Number a && a.doubleValue() < 0);
     }
 
     private static String text(Object o) {

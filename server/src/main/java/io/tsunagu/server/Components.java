@@ -2,6 +2,7 @@ package io.tsunagu.server;
 
 import io.tsunagu.server.catalog.CatalogHolder;
 import io.tsunagu.server.config.ServerConfig;
+import io.tsunagu.server.content.CouponPools;
 import io.tsunagu.server.profile.ProfileService;
 import io.tsunagu.server.profile.WriteBehind;
 import io.tsunagu.store.RedisProfileStore;
@@ -14,11 +15,12 @@ import java.util.function.BooleanSupplier;
  * (one per event loop) to {@code writers}, so health checks and shutdown see all of them.
  */
 public record Components(ServerConfig config, RulesHolder rules, ProfileService profiles, RedisProfileStore store,
-        CatalogHolder catalog, Metrics metrics, BooleanSupplier redisUp, String origin, List<WriteBehind> writers) {
+        CatalogHolder catalog, CouponPools coupons, Metrics metrics, BooleanSupplier redisUp, String origin,
+        List<WriteBehind> writers) {
 
     public Components(ServerConfig config, RulesHolder rules, ProfileService profiles, RedisProfileStore store,
-            CatalogHolder catalog, Metrics metrics, BooleanSupplier redisUp, String origin) {
-        this(config, rules, profiles, store, catalog, metrics, redisUp, origin, new CopyOnWriteArrayList<>());
+            CatalogHolder catalog, CouponPools coupons, Metrics metrics, BooleanSupplier redisUp, String origin) {
+        this(config, rules, profiles, store, catalog, coupons, metrics, redisUp, origin, new CopyOnWriteArrayList<>());
     }
 
     /** Events queued for Redis, over all event loops. */

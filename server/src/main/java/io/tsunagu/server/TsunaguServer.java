@@ -2,6 +2,7 @@ package io.tsunagu.server;
 
 import io.tsunagu.rules.RuleLoadException;
 import io.tsunagu.server.catalog.CatalogHolder;
+import io.tsunagu.server.content.CouponPools;
 import io.tsunagu.server.config.ServerConfig;
 import io.tsunagu.server.http.ApiVerticle;
 import io.tsunagu.server.profile.Identity;
@@ -49,6 +50,7 @@ public final class TsunaguServer {
     private RulesHolder rules;
     private ProfileService profiles;
     private CatalogHolder catalog;
+    private CouponPools coupons;
     private ChangeFeed feed;
     private RedisProfileStore store;
     private Housekeeping housekeeping;
@@ -110,14 +112,15 @@ public final class TsunaguServer {
         }
         profiles = new ProfileService(store, identity, () -> rules.current().policy(), metrics, origin,
                 config.redisTimeout(), config.cacheMaxProfiles(), config.cacheTtl());
-        catalog = new CatalogHolder(store);
+        catalog = new CatalogHolder(vertx, store);
+        coupons = new CouponPools(store);
         feed = new ChangeFeed(vertx, options, keys, origin);
         housekeeping = new Housekeeping();
         housekeepingDeployment = await(vertx.deployVerticle(housekeeping), 10);
 
         port = config.port() == 0 ? freePort() : config.port();
         ServerConfig listening = config.withPort(port);
-        Components components = new Components(listening, rules, profiles, store, catalog, metrics, redisUp::get,
+        Components components = new Components(listening, rules, profiles, store, catalog, coupons, metrics, redisUp::get,
                 origin);
         metrics.gauge("tsunagu_write_buffer_events", components::bufferedEvents);
         apiDeployment = await(vertx.deployVerticle(() -> new ApiVerticle(components),
@@ -133,14 +136,17 @@ public final class TsunaguServer {
         public Future<?> start() {
             // Each (re)subscription reloads the catalog and drops cached profiles: changes may have been missed.
             feed.start(id -> {
-                if (ProfileKeys.CATALOG_CHANGED.equals(id)) {
-                    catalog.reload();
-                } else {
-                    profiles.invalidate(id);
+                switch (id) {
+                    case ProfileKeys.CATALOG_CHANGED -> catalog.reload();
+                    case ProfileKeys.RECS_CHANGED -> catalog.reloadModel();
+                    case ProfileKeys.COUPONS_CHANGED -> coupons.poolsChanged();
+                    default -> profiles.invalidate(id);
                 }
             }, () -> {
                 profiles.invalidateAll();
                 catalog.reload();
+                catalog.reloadModel();
+                coupons.poolsChanged();
             });
             rules.watch(vertx);
             ping = vertx.setPeriodic(1_000, t -> redis.send(Request.cmd(Command.PING)).timeout(500, TimeUnit.MILLISECONDS)

@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
  *   PREFIX:imports         list    import run ids, newest first
  *   PREFIX:import-runs     hash    import run id → the run (JSON)
  *   PREFIX:imported        hash    sha256 of an imported file → the id of the run that imported it
+ *   PREFIX:recs            string  the recommendation model (gzip), written by build-recs
+ *   PREFIX:{coupon:POOL}:free   list  codes of a pool not given out yet, in import order
+ *   PREFIX:{coupon:POOL}:given  hash  member id → the code they got
+ *   PREFIX:{coupon:POOL}:all    set   every code ever imported into the pool (a re-import adds none twice)
  * </pre>
+ * A member's code is also kept in their profile as the attribute {@code coupon:POOL}.
  */
 public final class ProfileKeys {
 
@@ -32,6 +37,15 @@ public final class ProfileKeys {
 
     /** What a change message names when the catalog changed (not a valid profile id). */
     public static final String CATALOG_CHANGED = "#catalog";
+    /** What a change message names when build-recs wrote a new recommendation model. */
+    public static final String RECS_CHANGED = "#recs";
+    /** What a change message names when codes were imported into a coupon pool. */
+    public static final String COUPONS_CHANGED = "#coupons";
+
+    /** The profile attribute holding the code a member got from a pool. */
+    public static String couponAttribute(String pool) {
+        return "coupon:" + pool;
+    }
 
     private final String prefix;
 
@@ -73,6 +87,15 @@ public final class ProfileKeys {
 
     public String catalog() {
         return prefix + ":catalog";
+    }
+
+    public String recs() {
+        return prefix + ":recs";
+    }
+
+    /** The base of a coupon pool's keys; they share one hash tag. */
+    public String couponPool(String pool) {
+        return prefix + ":{coupon:" + pool + "}";
     }
 
     public String imports() {

@@ -278,6 +278,34 @@ public final class RedisProfileStore {
         return send(Request.cmd(Command.EVALSHA).arg(Script.DROP.sha).arg(1).arg(keys.base(pid))).mapEmpty();
     }
 
+    // ---- coupon pools --------------------------------------------------------------------------
+
+    /** The code a member gets from a pool (the same one every time); null when the pool has none left. */
+    public Future<String> claimCoupon(String pool, String member) {
+        return send(Request.cmd(Command.EVALSHA).arg(Script.COUPON_CLAIM.sha).arg(1).arg(keys.couponPool(pool)).arg(member))
+                .map(r -> r == null ? null : r.toString());
+    }
+
+    /** Adds codes to a pool, each at most once ever; the reply is {added, already known}. */
+    public Request addCouponsRequest(String pool, Collection<String> codes) {
+        Request r = Request.cmd(Command.EVALSHA).arg(Script.COUPON_ADD.sha).arg(1).arg(keys.couponPool(pool));
+        for (String c : codes) {
+            r.arg(c);
+        }
+        return r;
+    }
+
+    // ---- recommendation model ----------------------------------------------------------------
+
+    /** The stored recommendation model's bytes, or null if none was built. */
+    public Future<byte[]> recsModel() {
+        return redis.send(Request.cmd(Command.GET).arg(keys.recs())).map(r -> r == null ? null : r.toBytes());
+    }
+
+    public Future<Void> setRecsModel(byte[] model) {
+        return redis.send(Request.cmd(Command.SET).arg(keys.recs()).arg(io.vertx.core.buffer.Buffer.buffer(model))).mapEmpty();
+    }
+
     // ---- change notifications --------------------------------------------------------------------
 
     /** Tells every server instance (but {@code origin}'s own) that these profiles changed. */

@@ -12,7 +12,9 @@ import java.util.HexFormat;
 enum Script {
     APPLY("apply.lua"),
     LOAD("load.lua"),
-    DROP("drop.lua");
+    DROP("drop.lua"),
+    COUPON_CLAIM("coupon_claim.lua"),
+    COUPON_ADD("coupon_add.lua");
 
     final String source;
     final String sha;

@@ -24,10 +24,11 @@ import java.util.Map;
  * @param key        columns whose values identify an event (events feeds); empty: the whole row does
  * @param columns    attributes, event properties or product fields, by name
  * @param maxBadRows how many rows may be rejected before the whole file is
+ * @param pool       the coupon pool the codes go to (coupons feeds; the feed's name unless given)
  */
 public record Feed(String name, Kind kind, String file, String encoding, Charset charset, char delimiter, char quote,
         Column id, String event, Column time, List<String> key, Map<String, Column> columns, BadRowLimit maxBadRows,
-        Loc loc) {
+        String pool, Loc loc) {
 
     public enum Kind {
         /** One row: the latest attributes of one customer. */
@@ -35,7 +36,9 @@ public record Feed(String name, Kind kind, String file, String encoding, Charset
         /** One row: one event on a customer's timeline. */
         EVENTS,
         /** One row: one product. */
-        CATALOG
+        CATALOG,
+        /** One row: one unique coupon code for a pool ({@code id} is the code's column). */
+        COUPONS
     }
 
     /** Whether a file's name matches this feed's pattern. */

@@ -33,10 +33,10 @@ import java.util.stream.Collectors;
 public final class FeedsLoader {
 
     private static final List<String> FEED_KEYS = List.of("kind", "file", "encoding", "delimiter", "quote", "zone", "id",
-            "event", "time", "key", "columns", "max_bad_rows");
+            "event", "time", "key", "columns", "max_bad_rows", "pool");
     private static final List<String> COLUMN_KEYS = List.of("from", "value", "type", "format", "zone", "optional",
             "required");
-    private static final List<String> KINDS = List.of("attributes", "events", "catalog");
+    private static final List<String> KINDS = List.of("attributes", "events", "catalog", "coupons");
     private static final List<String> TYPES = List.of("string", "int", "decimal", "bool", "date", "timestamp");
     /** Product fields a catalog feed maps from same-named columns when it lists no columns. */
     private static final Map<String, Column.Type> CATALOG_FIELDS = catalogFields();
@@ -137,7 +137,8 @@ public final class FeedsLoader {
         Column id = null;
         if (!m.has("id")) {
             problems.error(m.loc(), where + " needs an id: the column holding the "
-                    + (kind == Feed.Kind.CATALOG ? "product id" : "customer's member id"));
+                    + (kind == Feed.Kind.CATALOG ? "product id" : kind == Feed.Kind.COUPONS ? "coupon code"
+                    : "customer's member id"));
         } else {
             id = column("id", m.get("id"), Column.Type.STRING, zone, where + ": id", problems);
         }
@@ -187,12 +188,20 @@ public final class FeedsLoader {
                     new Column(field, field, null, type, null, zone, true, false, m.loc())));
         }
         BadRowLimit limit = m.has("max_bad_rows") ? limit(m.get("max_bad_rows"), where, problems) : BadRowLimit.NONE;
+        String pool = null;
+        if (kind == Feed.Kind.COUPONS) {
+            pool = m.has("pool") ? Shapes.id(m.get("pool"), Shapes.NAME, where + ": pool", problems) : name;
+            if (!columns.isEmpty()) {
+                problems.error(m.entries().get("columns").keyLoc(), where + ": a coupons feed has only the code column (id)");
+            }
+        } else if (m.has("pool")) {
+            problems.error(m.entries().get("pool").keyLoc(), where + ": \"pool\" belongs to coupons feeds only");
+        }
         if (problems.errorCount() > before || kind == null || file == null || charset == null || id == null) {
             return null;
         }
         return new Feed(name, kind, file, encoding, charset, delimiter, quote, id, event, time, key,
-                Collections.unmodifiableMap(columns),
-                limit, m.loc());
+                Collections.unmodifiableMap(columns), limit, pool, m.loc());
     }
 
     private static String required(Node.MapNode m, String key, String where, Problems problems) {

@@ -1,12 +1,16 @@
 package io.tsunagu.server.catalog;
 
 import io.tsunagu.recs.Catalog;
+import io.tsunagu.recs.RecsModel;
+import io.tsunagu.recs.Recommender;
 import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.RedisProfileStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,48 +19,94 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live {@link Catalog}: read from Redis at start, and again whenever the loader says the catalog
- * changed (or the change feed reconnected). Readers get the current snapshot without locking.
+ * The live {@link Catalog} and recommendation model ({@link RecsModel}), as one {@link Recommender}:
+ * read from Redis at start, the catalog again whenever the loader says it changed, the model whenever
+ * build-recs wrote a new one (and both when the change feed reconnected). Readers get the current
+ * snapshot without locking.
  */
 public final class CatalogHolder {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogHolder.class);
 
+    private final Vertx vertx;
     private final RedisProfileStore store;
-    private final AtomicReference<Catalog> current = new AtomicReference<>(Catalog.EMPTY);
-    private boolean loading;
-    private boolean again;
+    private final AtomicReference<Recommender> current = new AtomicReference<>(new Recommender(Catalog.EMPTY, RecsModel.EMPTY));
+    private final Reload catalog = new Reload("catalog", this::readCatalog);
+    private final Reload model = new Reload("recommendation model", this::readModel);
 
-    public CatalogHolder(RedisProfileStore store) {
+    public CatalogHolder(Vertx vertx, RedisProfileStore store) {
+        this.vertx = vertx;
         this.store = store;
     }
 
     public Catalog current() {
+        return current.get().catalog();
+    }
+
+    /** The catalog and model in use now. */
+    public Recommender recommender() {
         return current.get();
     }
 
     /** Reads the catalog again; a request while one is running runs once more after it. Call on one context. */
-    public Future<Catalog> reload() {
-        if (loading) {
-            again = true;
-            return Future.succeededFuture(current.get());
+    public Future<Void> reload() {
+        return catalog.run();
+    }
+
+    /** Reads the recommendation model again. Call on one context. */
+    public Future<Void> reloadModel() {
+        return model.run();
+    }
+
+    /** One thing read from Redis, at most one read at a time, with one more if asked meanwhile. */
+    private static final class Reload {
+        private final String what;
+        private final java.util.function.Supplier<Future<Void>> read;
+        private boolean running;
+        private boolean again;
+
+        Reload(String what, java.util.function.Supplier<Future<Void>> read) {
+            this.what = what;
+            this.read = read;
         }
-        loading = true;
+
+        Future<Void> run() {
+            if (running) {
+                again = true;
+                return Future.succeededFuture();
+            }
+            running = true;
+            return read.get().onComplete(ar -> {
+                running = false;
+                if (ar.failed()) {
+                    LOG.warn("cannot read the {} ({}); keeping the one loaded before", what, ar.cause().getMessage());
+                }
+                if (again) {
+                    again = false;
+                    run();
+                }
+            });
+        }
+    }
+
+    private Future<Void> readCatalog() {
         return store.batch(List.of(Request.cmd(Command.HGETALL).arg(store.keys().catalog()))).map(rs -> {
             Catalog c = parse(rs.get(0));
-            current.set(c);
+            current.updateAndGet(r -> new Recommender(c, r.model()));
             LOG.info("catalog loaded: {} products", c.size());
-            return c;
-        }).onComplete(ar -> {
-            loading = false;
-            if (ar.failed()) {
-                LOG.warn("cannot read the catalog ({}); keeping the one loaded before", ar.cause().getMessage());
-            }
-            if (again) {
-                again = false;
-                reload();
-            }
+            return null;
         });
+    }
+
+    private Future<Void> readModel() {
+        return store.recsModel().compose(bytes -> bytes == null ? Future.succeededFuture(RecsModel.EMPTY)
+                : vertx.executeBlocking(() -> RecsModel.read(new ByteArrayInputStream(bytes)))).map(m -> {
+                    current.updateAndGet(r -> new Recommender(r.catalog(), m));
+                    if (m.size() > 0) {
+                        LOG.info("recommendation model loaded: {} items from {} baskets", m.size(), m.baskets());
+                    }
+                    return null;
+                });
     }
 
     @SuppressWarnings("unchecked")

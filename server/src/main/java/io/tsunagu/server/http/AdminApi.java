@@ -10,6 +10,7 @@ import io.tsunagu.rules.source.Problem;
 import io.tsunagu.server.Components;
 import io.tsunagu.server.RulesHolder;
 import io.tsunagu.recs.Catalog;
+import io.tsunagu.server.content.ServerContent;
 import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;
@@ -222,7 +223,12 @@ final class AdminApi {
         Map<String, Object> req = (Map<String, Object>) raw;
         long now = req.get("now") == null ? System.currentTimeMillis() : time(req.get("now"));
         Map<String, Object> page = map(req.get("page"), "page");
-        Map<String, Object> visit = map(req.get("visit"), "visit");
+        Map<String, Object> visit = new LinkedHashMap<>(map(req.get("visit"), "visit"));
+        if (req.get("uid") instanceof String uid && !visit.containsKey("uid")) {
+            // Explaining for a member: as that member, signed in.
+            visit.put("uid", uid);
+            visit.putIfAbsent("identified", true);
+        }
         List<String> slots = null;
         if (req.get("slots") != null) {
             if (!(req.get("slots") instanceof List<?> l) || !l.stream().allMatch(s -> s instanceof String)) {
@@ -232,7 +238,9 @@ final class AdminApi {
         }
         List<String> requested = slots;
         profileFor(req, now).onSuccess(p -> {
-            Explanation e = c.rules().current().explain(p, page, visit, requested, now, ImpressionCounts.fromProfile(p));
+            // Content is resolved as for a page view (what would be recommended), but no coupon code is drawn.
+            Explanation e = c.rules().current().explain(p, page, visit, requested, now, ImpressionCounts.fromProfile(p),
+                    new ServerContent(c.catalog().recommender(), c.coupons()));
             ApiVerticle.respond(ctx, 200, Json.write(explanation(e)));
         }).onFailure(ctx::fail);
     }

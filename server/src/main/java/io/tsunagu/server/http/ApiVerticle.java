@@ -11,8 +11,10 @@ import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.source.PlainJson;
 import io.tsunagu.server.Components;
+import io.tsunagu.server.content.ServerContent;
 import io.tsunagu.server.profile.ProfileService;
 import io.tsunagu.server.profile.WriteBehind;
+import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -26,10 +28,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,11 +127,70 @@ public final class ApiVerticle extends VerticleBase {
             RuleSet rules = c.rules().current();
             Event view = pageView(req, now);
             Profile profile = record(v, List.of(view), now);
-            List<Decision> decisions = rules.decide(profile, req.page(), visit(v), req.slots(), now,
-                    ImpressionCounts.fromProfile(profile));
-            c.metrics().decideRequests.increment();
-            respond(ctx, 200, decideBody(v, decisions));
+            decisions(rules, v, profile, req, now, 0).onSuccess(decisions -> {
+                c.metrics().decideRequests.increment();
+                respond(ctx, 200, decideBody(v, decisions));
+            }).onFailure(ctx::fail);
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * Decides, then draws the coupon codes the decisions need from their pools. A pool found empty
+     * meanwhile (another instance gave out its last code) is remembered and the page decided again, so
+     * that the slot goes to the next campaign; if Redis cannot be reached, those decisions are left out.
+     */
+    private Future<List<Decision>> decisions(RuleSet rules, ProfileService.Visitor v, Profile profile, Requests.Decide req,
+            long now, int attempt) {
+        ServerContent content = new ServerContent(c.catalog().recommender(), c.coupons());
+        List<Decision> decisions = rules.decide(profile, req.page(), visit(v), req.slots(), now,
+                ImpressionCounts.fromProfile(profile), content);
+        List<ServerContent.Claim> claims = content.claims();
+        if (claims.isEmpty()) {
+            return Future.succeededFuture(decisions);
+        }
+        List<Future<String>> codes = new ArrayList<>(claims.size());
+        for (ServerContent.Claim claim : claims) {
+            codes.add(c.coupons().claim(claim.pool(), v.uid()).timeout(Math.max(50, c.config().redisTimeout().toMillis()),
+                    TimeUnit.MILLISECONDS));
+        }
+        return Future.join(codes).transform(ar -> {
+            Map<String, Object> given = new LinkedHashMap<>();
+            boolean emptied = false;
+            for (int i = 0; i < claims.size(); i++) {
+                String code = codes.get(i).succeeded() ? codes.get(i).result() : null;
+                emptied |= codes.get(i).succeeded() && code == null;
+                if (code != null) {
+                    claims.get(i).content().put("code", code);
+                    given.put(ProfileKeys.couponAttribute(claims.get(i).pool()), code);
+                }
+            }
+            if (!given.isEmpty()) {
+                // The profile remembers the code: the member sees the same one without asking the pool again.
+                c.profiles().applyAttributes(v.pid(), given);
+                c.store().setAttributes(v.pid(), given)
+                        .compose(x -> c.store().publishChanges(c.origin(), List.of(v.pid())))
+                        .onFailure(e -> LOG.warn("cannot store a coupon code in a profile: {}", e.getMessage()));
+            }
+            if (emptied && attempt < 2) {
+                return decisions(rules, v, profile.withAttributes(given), req, now, attempt + 1);
+            }
+            List<Decision> out = new ArrayList<>(decisions.size());
+            for (Decision d : decisions) {
+                if (d.content() == null || !isUnfilled(d.content(), claims)) {
+                    out.add(d);
+                }
+            }
+            return Future.succeededFuture(out);
+        });
+    }
+
+    private static boolean isUnfilled(Map<String, Object> content, List<ServerContent.Claim> claims) {
+        for (ServerContent.Claim claim : claims) {
+            if (claim.content() == content && content.get("code") == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The page view a decide request records: the page's fields, with its type as page_type. */
