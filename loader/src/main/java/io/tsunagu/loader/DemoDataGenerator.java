@@ -76,7 +76,20 @@ public final class DemoDataGenerator {
         List<Customer> people = customers();
         files.add(customerMaster(people));
         files.addAll(history(people, products));
+        files.add(couponCodes(500));
         return files;
+    }
+
+    /** Unique one-time codes for the VIP thank-you coupon (examples/rules: vip-thanks-code). */
+    private Path couponCodes(int n) throws IOException {
+        Path p = dir.resolve("vip_codes_" + stamp + ".csv");
+        try (Writer w = writer(p, StandardCharsets.UTF_8, false)) {
+            w.write("code\n");
+            for (int i = 0; i < n; i++) {
+                w.write(String.format(Locale.ROOT, "VIP-%s-%04d-%04d%n", stamp, i + 1, random.nextInt(10_000)));
+            }
+        }
+        return p;
     }
 
     private Path feeds() throws IOException {
@@ -167,6 +180,11 @@ public final class DemoDataGenerator {
                       survey:  { value: nps }
                       score:   { from: score, type: int }
                       comment: { from: comment }
+                  vip_codes:
+                    kind: coupons
+                    pool: vip_thanks
+                    file: "vip_codes_*.csv"
+                    id: code
                 """);
         return p;
     }

@@ -70,24 +70,28 @@ class DemoIT {
                     URI.create("http://127.0.0.1:" + port + "/v1/decide"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"vid\":\"v-demo\",\"uid\":\"M-1002\",\"uid_sig\":\"" + sig
-                            + "\",\"page\":{\"type\":\"product\",\"brand\":\"kumo\"},\"slots\":[\"hero\",\"recommendations\"]}"))
+                            + "\",\"page\":{\"type\":\"product\",\"product_id\":\"P-0001\",\"brand\":\"kumo\"},"
+                            + "\"slots\":[\"hero\",\"recommendations\",\"complements\"]}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             JsonNode decisions = json(r.body()).get("decisions");
             assertEquals("shibuya-store-coupon", decisions.get(0).get("campaign").asText(), r.body());
             assertEquals("same-brand-new-arrivals", decisions.get(1).get("campaign").asText(), r.body());
+            assertTrue(decisions.get(1).get("content").get("items").size() > 0, r.body());
+            assertEquals("goes-well-with", decisions.get(2).get("campaign").asText(), r.body());
+            assertTrue(decisions.get(2).get("content").get("items").size() > 0, "build-recs ran after the import: " + r.body());
             assertTrue(Files.exists(data.resolve("redis/appendonly.aof")), "Redis keeps an append-only file in the data dir");
 
             // The demo retailer's nightly exports were imported and archived.
             assertTrue(Files.exists(data.resolve("demo-inbox/archive")), String.join("\n", output));
             try (var archived = Files.list(data.resolve("demo-inbox/archive"))) {
-                assertEquals(8, archived.filter(p -> p.toString().endsWith(".csv")).count(), "eight feeds' files");
+                assertEquals(9, archived.filter(p -> p.toString().endsWith(".csv")).count(), "nine feeds' files");
             }
             HttpResponse<String> imports = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/admin/v1/imports")).header("Authorization", "Bearer " + token)
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             JsonNode runs = json(imports.body()).get("imports");
-            assertEquals(8, runs.size(), imports.body());
+            assertEquals(9, runs.size(), imports.body());
             for (JsonNode run : runs) {
                 assertEquals("imported", run.get("status").asText(), run.toString());
             }

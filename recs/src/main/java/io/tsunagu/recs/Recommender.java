@@ -97,7 +97,7 @@ public final class Recommender {
             case "same_brand_new" -> sameBrandNew(spec, s, exclude, out);
             case "bought_together" -> boughtTogether(spec, s, exclude, out);
             case "recently_viewed" -> recentlyViewed(spec, s, exclude, out);
-            case "repeat_purchase" -> repeatPurchase(spec, s, out);
+            case "repeat_purchase" -> repeatPurchase(spec, s, exclude, out);
             case "popular_in_category" -> popularInCategory(spec, s, exclude, out);
             default -> throw new IllegalArgumentException("unknown strategy " + spec.strategy());
         };
@@ -266,7 +266,7 @@ public final class Recommender {
 
     // ---- repeat_purchase ------------------------------------------------------------------------
 
-    private String repeatPurchase(RecommendSpec spec, Shopper s, List<Catalog.Product> out) {
+    private String repeatPurchase(RecommendSpec spec, Shopper s, Set<String> exclude, List<Catalog.Product> out) {
         long from = s.now() - spec.lookbackMs();
         // Per product: distinct purchase days, newest first.
         Map<String, List<Long>> days = new LinkedHashMap<>();
@@ -293,9 +293,8 @@ public final class Recommender {
         }
         // The most overdue first, but one long overdue (likely no longer needed) not before one just due.
         due.sort((a, b) -> Double.compare(Math.abs(Math.log(a.getValue())), Math.abs(Math.log(b.getValue()))));
-        Set<String> none = new HashSet<>();
         for (Map.Entry<String, Double> e : due) {
-            if (!offer(e.getKey(), none, out, spec.limit())) {
+            if (!offer(e.getKey(), exclude, out, spec.limit())) {
                 break;
             }
         }

@@ -23,7 +23,6 @@ import io.tsunagu.rules.profile.Profile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The five strategies, their exclusions and the fallback, on small hand-made catalogs and models. */
@@ -197,8 +196,6 @@ class RecommenderTest {
         assertTrue(r.recommend(early, riceBuyer(23 * DAY)).isEmpty(), "23 days is not");
     }
 
-    @Disabled("BUG: Recommender.repeatPurchase offers with an empty exclusion set, so the product on the page is not left "
-            + "out, contrary to the Recommender class Javadoc (\"Every strategy leaves out ... the product on the page\")")
     @Test
     void repeatPurchase_leavesOutTheProductOnThePage() {
         Recommender r = new Recommender(PANTRY, RecsModel.EMPTY);
@@ -293,8 +290,6 @@ class RecommenderTest {
         assertTrue(result.why().contains("same_brand_new") && result.why().contains("popular_in_category"), result.why());
     }
 
-    @Disabled("BUG: Recommender.recommend runs a repeat_purchase fallback through repeatPurchase, which offers with an "
-            + "empty exclusion set instead of fallbackExclude, so an item the primary strategy already found is added again")
     @Test
     void fallback_repeatPurchase_doesNotRepeatWhatThePrimaryFound() {
         Recommender r = new Recommender(PANTRY, RecsModel.EMPTY);

@@ -39,7 +39,7 @@ class RulesCliTest {
     void check_exampleRules_printsASummary() {
         Run r = run("", "check", RepoFiles.exampleRules().toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains(": OK — 5 files, 14 traits, 7 segments, 9 campaigns in 3 slots, 1 list"), r.out());
+        assertTrue(r.out().contains(": OK — 5 files, 14 traits, 7 segments, 12 campaigns in 6 slots, 1 list"), r.out());
         assertTrue(r.out().contains("slots: hero (4) banner (3) recommendations (2)"), r.out());
     }
 
