@@ -202,7 +202,7 @@ class DecisionServerTest {
     void admin_rules_andExplain() {
         JsonNode rules = json(h.get("/admin/v1/rules", ServerHarness.ADMIN).body());
         assertEquals("ok", rules.get("status").asText());
-        assertTrue(rules.get("summary").asText().contains("9 campaigns"));
+        assertTrue(rules.get("summary").asText().contains("12 campaigns"));
         HttpResponse<String> r = h.post("/admin/v1/explain", "{\"profile\":{\"attributes\":{\"member_rank\":\"gold\"}},"
                 + "\"page\":{\"type\":\"home\"},\"slots\":[\"banner\"]}", "application/json", ServerHarness.ADMIN);
         assertEquals(200, r.statusCode(), r.body());

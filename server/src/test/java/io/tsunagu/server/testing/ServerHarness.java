@@ -84,6 +84,27 @@ public final class ServerHarness implements AutoCloseable {
         throw new IllegalStateException("no examples/rules above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * Writes products into the catalog (id, brand, category, launched_at…) and waits until this
+     * server has loaded them, as after a catalog import.
+     */
+    @SafeVarargs
+    public final void seedCatalog(Map<String, Object>... products) {
+        var store = server.store();
+        var set = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET).arg(store.keys().catalog());
+        for (Map<String, Object> p : products) {
+            set.arg((String) p.get("id")).arg(io.tsunagu.store.EventCodec.encodeValue(p));
+        }
+        try {
+            store.batch(java.util.List.of(set)).compose(x -> store.publishChanges("test",
+                    java.util.List.of(io.tsunagu.store.ProfileKeys.CATALOG_CHANGED)))
+                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot seed the catalog: " + e.getMessage(), e);
+        }
+        Http.within(5_000, "the catalog loaded", () -> server.catalog().current().size() >= products.length);
+    }
+
     public String sign(String uid) {
         return identity.sign(uid);
     }
