@@ -22,10 +22,10 @@ import java.util.concurrent.TimeUnit;
  * the co-purchase model and popularity ({@link ModelBuilder}), stores it, and tells the servers, which
  * load it within a second.
  */
-final class RecsBuild {
+public final class RecsBuild {
 
     /** What a build did. */
-    record Summary(int profiles, int purchases, RecsModel model, long millis) {
+    public record Summary(int profiles, int purchases, RecsModel model, long millis) {
     }
 
     private static final int SCAN_COUNT = 1_000;
@@ -36,14 +36,14 @@ final class RecsBuild {
     private final ModelBuilder.Settings settings;
     private final String origin;
 
-    RecsBuild(RedisProfileStore store, ZoneId zone, ModelBuilder.Settings settings, String origin) {
+    public RecsBuild(RedisProfileStore store, ZoneId zone, ModelBuilder.Settings settings, String origin) {
         this.store = store;
         this.zone = zone;
         this.settings = settings;
         this.origin = origin;
     }
 
-    Summary run() throws Exception {
+    public Summary run() throws Exception {
         long t0 = System.nanoTime();
         ModelBuilder builder = new ModelBuilder(zone, settings);
         ProfileKeys keys = store.keys();

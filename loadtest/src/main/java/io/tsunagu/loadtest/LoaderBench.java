@@ -3,6 +3,7 @@ package io.tsunagu.loadtest;
 import io.tsunagu.loader.ImportHistory;
 import io.tsunagu.loader.ImportRun;
 import io.tsunagu.loader.Importer;
+import io.tsunagu.loader.RecsBuild;
 import io.tsunagu.loader.feed.Feed;
 import io.tsunagu.loader.feed.FeedsLoader;
 import io.tsunagu.rules.RuleSetLoader;
@@ -78,6 +79,13 @@ final class LoaderBench {
                 Importer importer = new Importer(store, policy, new ImportHistory(store));
                 out.put("first_import", measure("import", importer, feed, file, false, redis.pid(), rows, work));
                 out.put("forced_reimport", measure("forced re-import", importer, feed, file, true, redis.pid(), rows, work));
+                // The nightly step after the imports: co-purchase statistics from every profile's purchases.
+                RecsBuild.Summary recs = new RecsBuild(store, java.time.ZoneId.of("Asia/Tokyo"),
+                        io.tsunagu.recs.ModelBuilder.Settings.DEFAULT, "loader-bench").run();
+                System.out.printf(Locale.ROOT, "build-recs: %,d purchases of %,d profiles, %,d baskets, %,d items in %.1f s%n",
+                        recs.purchases(), recs.profiles(), recs.model().baskets(), recs.model().size(), recs.millis() / 1000.0);
+                out.put("build_recs", Map.of("purchases", recs.purchases(), "profiles", recs.profiles(), "baskets",
+                        recs.model().baskets(), "items", recs.model().size(), "seconds", recs.millis() / 1000.0));
                 // Where Redis spent its time: per command, including the calls the script made.
                 String stats = client.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INFO)
                         .arg("commandstats")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();

@@ -140,8 +140,9 @@ public final class Recommender {
             return "no purchase with a brand in the lookback";
         }
         double top = affinity.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
-        List<Catalog.Product> candidates = new ArrayList<>();
-        Map<Catalog.Product, Double> score = new HashMap<>();
+        record Candidate(Catalog.Product product, double score) {
+        }
+        List<Candidate> candidates = new ArrayList<>();
         for (Map.Entry<String, Double> e : affinity.entrySet()) {
             double boost = DAYS_PER_HALVING * Math.log(e.getValue() / top) / Math.log(2);
             int taken = 0;
@@ -151,16 +152,15 @@ public final class Recommender {
                 }
                 if (!exclude.contains(p.id()) && p.available()) {
                     LocalDate launched = p.launchedAt();
-                    score.put(p, (launched == null ? -1e9 : launched.toEpochDay()) + boost);
-                    candidates.add(p);
+                    candidates.add(new Candidate(p, (launched == null ? -1e9 : launched.toEpochDay()) + boost));
                     taken++;
                 }
             }
         }
-        candidates.sort((a, b) -> Double.compare(score.get(b), score.get(a)) != 0 ? Double.compare(score.get(b), score.get(a))
-                : a.id().compareTo(b.id()));
-        for (Catalog.Product p : candidates) {
-            if (!offer(p.id(), exclude, out, spec.limit())) {
+        candidates.sort((a, b) -> a.score() != b.score() ? Double.compare(b.score(), a.score())
+                : a.product().id().compareTo(b.product().id()));
+        for (Candidate c : candidates) {
+            if (!offer(c.product().id(), exclude, out, spec.limit())) {
                 break;
             }
         }
@@ -199,9 +199,12 @@ public final class Recommender {
         }
         // Then the blend of co-purchases and popularity; the most bought items are candidates too.
         int[] popular = model.popular();
-        int extra = spec.limit() + exclude.size() + 16;
-        for (int k = 0; k < popular.length && k < extra; k++) {
-            t.blend.putIfAbsent(popular[k], 0.0);
+        int wanted = spec.limit() + 16;
+        for (int k = 0; k < popular.length && wanted > 0; k++) {
+            if (!exclude.contains(model.item(popular[k]))) {
+                t.blend.putIfAbsent(popular[k], 0.0);
+                wanted--;
+            }
         }
         t.blend.replaceAll((item, v) -> v + t.popularityWeight * model.popularity(item));
         for (Map.Entry<Integer, Double> e : ranked(t.blend)) {
