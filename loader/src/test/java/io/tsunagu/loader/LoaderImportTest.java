@@ -110,17 +110,11 @@ class LoaderImportTest {
     }
 
     int loader(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--feeds", dir.resolve("feeds.yaml").toString(), "--prefix", prefix,
-                "--rules", ServerHarness.repoRoot().resolve("examples/rules").toString()));
         // the command first, options anywhere after it
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LoaderCli(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
-                Map.of("TSUNAGU_REDIS_URL", TestRedis.shared().url())).run(all.toArray(String[]::new));
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        LoaderRun r = LoaderRun.run(dir.resolve("feeds.yaml"), prefix, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     Path write(String name, String text, Charset charset) throws IOException {

@@ -14,12 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,14 +81,9 @@ class RecsAndCouponsLoaderTest {
     }
 
     int loader(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--feeds", dir.resolve("feeds.yaml").toString(), "--prefix", prefix,
-                "--rules", ServerHarness.repoRoot().resolve("examples/rules").toString()));
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        int code = new LoaderCli(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
-                Map.of("TSUNAGU_REDIS_URL", TestRedis.shared().url())).run(all.toArray(String[]::new));
-        out = o.toString(StandardCharsets.UTF_8);
-        return code;
+        LoaderRun r = LoaderRun.run(dir.resolve("feeds.yaml"), prefix, args);
+        out = r.out();
+        return r.code();
     }
 
     static <T> T await(Future<T> f) throws Exception {

@@ -133,6 +133,7 @@ public final class Evaluation {
         }
         RecsModel model = builder.build(cutoff);
         Catalog products = catalog != null ? withPurchased(catalog, all) : fromPurchases(all);
+        int catalogSize = products.size();
         Recommender recommender = new Recommender(products, model);
         boolean launchDates = catalog != null && products.all().stream().anyMatch(p -> p.launchedAt() != null && p.brand() != null);
         List<String> notes = new ArrayList<>();
@@ -156,17 +157,11 @@ public final class Evaluation {
         }
         int popularDepth = k + 200;
         List<String> popular = model.popularItems(popularDepth);
-        perCustomer.add(measure("popularity (baseline)", queries, s -> popularExcept(popular, owned(s))));
-        perCustomer.add(measure("popular_in_category", queries, s -> ids(recommender.recommend(spec("popular_in_category", null), s))));
-        perCustomer.add(measure("bought_together alone", queries, s -> ids(recommender.recommend(spec("bought_together", null), s))));
-        perCustomer.add(measure("bought_together → popular_in_category", queries,
-                s -> ids(recommender.recommend(spec("bought_together", "popular_in_category"), s))));
-        perCustomer.add(measure("bought_together → popularity", queries, s -> fill(ids(recommender.recommend(
-                spec("bought_together", null), s)), popularExcept(popular, owned(s)))));
+        perCustomer.addAll(common(queries, catalogSize, recommender, popular, Evaluation::owned));
         if (launchDates) {
-            perCustomer.add(measure("same_brand_new", queries, s -> ids(recommender.recommend(spec("same_brand_new", null), s))));
+            perCustomer.add(measure("same_brand_new", queries, catalogSize, s -> ids(recommender.recommend(spec("same_brand_new", null), s))));
         }
-        perCustomer.add(measure("repeat_purchase", queries, s -> ids(recommender.recommend(spec("repeat_purchase", null), s))));
+        perCustomer.add(measure("repeat_purchase", queries, catalogSize, s -> ids(recommender.recommend(spec("repeat_purchase", null), s))));
 
         // ---- item to item --------------------------------------------------------------------------
         List<Map.Entry<Shopper, Set<String>>> itemQueries = new ArrayList<>();
@@ -193,15 +188,27 @@ public final class Evaluation {
             itemQueries = sample;
         }
         List<Metrics> itemToItem = new ArrayList<>();
-        itemToItem.add(measure("popularity (baseline)", itemQueries, s -> popularExcept(popular, Set.of(s.pageProduct()))));
-        itemToItem.add(measure("popular_in_category", itemQueries, s -> ids(recommender.recommend(spec("popular_in_category", null), s))));
-        itemToItem.add(measure("bought_together alone", itemQueries, s -> ids(recommender.recommend(spec("bought_together", null), s))));
-        itemToItem.add(measure("bought_together → popular_in_category", itemQueries,
-                s -> ids(recommender.recommend(spec("bought_together", "popular_in_category"), s))));
-        itemToItem.add(measure("bought_together → popularity", itemQueries, s -> fill(ids(recommender.recommend(
-                spec("bought_together", null), s)), popularExcept(popular, Set.of(s.pageProduct())))));
+        itemToItem.addAll(common(itemQueries, catalogSize, recommender, popular, q -> Set.of(q.pageProduct())));
         return new Report(name, k, all.size(), customers.size(), items.size(), cutoff, train, all.size() - train,
                 model.baskets(), perCustomer, itemToItem, notes);
+    }
+
+    /**
+     * The rows both tasks have: the baseline (popularity without {@code known}: what the customer owns,
+     * or the item asked about), popular_in_category, and bought_together alone and with each fallback.
+     */
+    private List<Metrics> common(List<Map.Entry<Shopper, Set<String>>> queries, int catalogSize, Recommender recommender,
+            List<String> popular, Function<Shopper, Set<String>> known) {
+        return List.of(
+                measure("popularity (baseline)", queries, catalogSize, s -> popularExcept(popular, known.apply(s))),
+                measure("popular_in_category", queries, catalogSize,
+                        s -> ids(recommender.recommend(spec("popular_in_category", null), s))),
+                measure("bought_together alone", queries, catalogSize,
+                        s -> ids(recommender.recommend(spec("bought_together", null), s))),
+                measure("bought_together → popular_in_category", queries, catalogSize,
+                        s -> ids(recommender.recommend(spec("bought_together", "popular_in_category"), s))),
+                measure("bought_together → popularity", queries, catalogSize, s -> fill(ids(recommender.recommend(
+                        spec("bought_together", null), s)), popularExcept(popular, known.apply(s)))));
     }
 
     private RecommendSpec spec(String strategy, String fallback) {
@@ -209,7 +216,8 @@ public final class Evaluation {
                 k, 1.0);
     }
 
-    private Metrics measure(String name, List<Map.Entry<Shopper, Set<String>>> queries, Function<Shopper, List<String>> strategy) {
+    private Metrics measure(String name, List<Map.Entry<Shopper, Set<String>>> queries, int catalogSize,
+            Function<Shopper, List<String>> strategy) {
         double hits = 0;
         double precision = 0;
         double recall = 0;
@@ -230,8 +238,6 @@ public final class Evaluation {
         int n = Math.max(1, queries.size());
         return new Metrics(name, queries.size(), hits / n, precision / n, recall / n, (double) shown.size() / Math.max(1, catalogSize));
     }
-
-    private int catalogSize;
 
     private static Set<String> owned(Shopper s) {
         Set<String> out = new HashSet<>();
@@ -276,7 +282,7 @@ public final class Evaluation {
     }
 
     /** The catalog, plus any purchased item it lacks (so that every purchase can be recommended). */
-    private Catalog withPurchased(Catalog catalog, List<Purchase> purchases) {
+    private static Catalog withPurchased(Catalog catalog, List<Purchase> purchases) {
         List<Catalog.Product> products = new ArrayList<>(catalog.all());
         Set<String> known = new HashSet<>();
         products.forEach(p -> known.add(p.id()));
@@ -285,16 +291,14 @@ public final class Evaluation {
                 products.add(product(p));
             }
         }
-        catalogSize = products.size();
         return new Catalog(products);
     }
 
-    private Catalog fromPurchases(List<Purchase> purchases) {
+    private static Catalog fromPurchases(List<Purchase> purchases) {
         Map<String, Catalog.Product> products = new LinkedHashMap<>();
         for (Purchase p : purchases) {
             products.putIfAbsent(p.item(), product(p));
         }
-        catalogSize = products.size();
         return new Catalog(new ArrayList<>(products.values()));
     }
 

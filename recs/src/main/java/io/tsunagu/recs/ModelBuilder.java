@@ -138,17 +138,21 @@ public final class ModelBuilder {
         });
         int[][] candidates = new int[n][];
         float[][] candidateScores = new float[n][];
+        int[][] candidateCounts = new int[n][];
         for (int i = 0; i < n; i++) {
             candidates[i] = new int[degree[i]];
             candidateScores[i] = new float[degree[i]];
+            candidateCounts[i] = new int[degree[i]];
         }
         int[] fill = new int[n];
         double alpha = settings.alpha();
         pairs.forEach((a, b, c) -> {
             if (c >= settings.minSupport()) {
                 candidates[a][fill[a]] = b;
+                candidateCounts[a][fill[a]] = c;
                 candidateScores[a][fill[a]++] = (float) (c / (Math.pow(basketCounts[a], 1 - alpha) * Math.pow(basketCounts[b], alpha)));
                 candidates[b][fill[b]] = a;
+                candidateCounts[b][fill[b]] = c;
                 candidateScores[b][fill[b]++] = (float) (c / (Math.pow(basketCounts[b], 1 - alpha) * Math.pow(basketCounts[a], alpha)));
             }
         });
@@ -163,9 +167,7 @@ public final class ModelBuilder {
             for (int k = 0; k < order.length; k++) {
                 neighbours[i][k] = candidates[i][order[k]];
                 scores[i][k] = candidateScores[i][order[k]];
-                int a = Math.min(i, neighbours[i][k]);
-                int b = Math.max(i, neighbours[i][k]);
-                together[i][k] = pairs.get(((long) a << 32) | b);
+                together[i][k] = candidateCounts[i][order[k]];
             }
         }
         return new RecsModel(builtAt, baskets, recentBaskets, settings.prior(), items.toArray(String[]::new),
@@ -221,18 +223,6 @@ public final class ModelBuilder {
                 }
             }
             counts[slot]++;
-        }
-
-        int get(long key) {
-            int mask = keys.length - 1;
-            int slot = (int) (mix(key) & mask);
-            while (keys[slot] != -1L) {
-                if (keys[slot] == key) {
-                    return counts[slot];
-                }
-                slot = (slot + 1) & mask;
-            }
-            return 0;
         }
 
         private static long mix(long x) {

@@ -170,12 +170,14 @@ public final class Recommender {
     // ---- bought_together ------------------------------------------------------------------------
 
     private String boughtTogether(RecommendSpec spec, Shopper s, Set<String> exclude, List<Catalog.Product> out) {
-        Together t = new Together();
-        if (s.pageProduct() != null) {
-            t.add(model.indexOf(s.pageProduct()), 1.0);
-            t.fromPage = t.popularityWeight > 0;
-        }
-        if (t.popularityWeight == 0) {
+        int page = s.pageProduct() == null ? -1 : model.indexOf(s.pageProduct());
+        // From a customer's history (many seeds) the blend's noise adds up faster than its signal
+        // (measured: per customer it lost to plain popularity on grocery baskets), so there the rest of
+        // the list is plain popularity; from the one product on the page it is the blend.
+        Together t = new Together(page >= 0);
+        if (page >= 0) {
+            t.add(page, 1.0);
+        } else {
             long from = s.now() - spec.lookbackMs();
             Set<String> seeds = new HashSet<>();
             for (Shopper.Bought b : s.purchases()) {
@@ -198,7 +200,15 @@ public final class Recommender {
                 return null;
             }
         }
-        // Then the blend of co-purchases and popularity; the most bought items are candidates too.
+        if (!t.blending) {
+            for (int i : model.popular()) {
+                if (!offer(model.item(i), exclude, out, spec.limit())) {
+                    break;
+                }
+            }
+            return null;
+        }
+        // The blend of co-purchases and popularity; the most bought items are candidates too.
         int[] popular = model.popular();
         int wanted = spec.limit() + 16;
         for (int k = 0; k < popular.length && wanted > 0; k++) {
@@ -207,11 +217,7 @@ public final class Recommender {
                 wanted--;
             }
         }
-        // From a customer's history (many seeds) the blend's noise adds up faster than its signal
-        // (measured: per customer it lost to plain popularity on grocery baskets), so there the rest
-        // is plain popularity; from one product on the page it is the blend.
-        boolean blend = t.fromPage;
-        t.blend.replaceAll((item, v) -> (blend ? v : 0) + t.popularityWeight * model.popularity(item));
+        t.blend.replaceAll((item, v) -> v + t.popularityWeight * model.popularity(item));
         for (Map.Entry<Integer, Double> e : ranked(t.blend)) {
             if (!offer(model.item(e.getKey()), exclude, out, spec.limit())) {
                 break;
@@ -237,8 +243,12 @@ public final class Recommender {
     private final class Together {
         final Map<Integer, Double> complements = new HashMap<>();
         final Map<Integer, Double> blend = new HashMap<>();
+        final boolean blending;
         double popularityWeight;
-        boolean fromPage;
+
+        Together(boolean blending) {
+            this.blending = blending;
+        }
 
         void add(int item, double weight) {
             if (item < 0) {
@@ -255,7 +265,9 @@ public final class Recommender {
                 if ((c - expected) / Math.sqrt(Math.max(expected, 1e-9)) >= MIN_Z) {
                     complements.merge(ns[k], weight * c / n, Double::sum);
                 }
-                blend.merge(ns[k], weight * ((c + m * p) / (n + m) - p), Double::sum);
+                if (blending) {
+                    blend.merge(ns[k], weight * ((c + m * p) / (n + m) - p), Double::sum);
+                }
             }
             popularityWeight += weight;
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tsunagu.server.testing.ServerHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class HotReloadTest {
     @Test
     void aChange_isLiveWithinTwoSeconds_andABrokenChange_isRejectedAndReported() throws Exception {
         try (ServerHarness h = ServerHarness.start()) {
-            h.seedCatalog(Map.of("id", "P-1", "category", "knit", "launched_at", "2026-11-01"));
+            h.seedCatalog(List.of(Map.of("id", "P-1", "category", "knit", "launched_at", "2026-11-01")));
             assertEquals("Popular right now", recommendationsTitle(h));
             Path campaigns = h.rules.resolve("campaigns.yaml");
             Files.writeString(campaigns, Files.readString(campaigns).replace("Popular right now", "Trending this week"));

@@ -10,6 +10,7 @@ import io.tsunagu.server.testing.ServerHarness;
 import io.tsunagu.store.RedisProcess;
 import io.tsunagu.store.testing.TestRedis;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class RedisOutageTest {
         RedisProcess redis = TestRedis.start();
         try (ServerHarness h = ServerHarness.start(redis.url(), TestRedis.prefix(), ServerHarness.copyOfExampleRules(),
                 Map.of("TSUNAGU_REDIS_TIMEOUT", "50ms"))) {
-            h.seedCatalog(Map.of("id", "P-1", "category", "knit", "launched_at", "2026-11-01"));
+            h.seedCatalog(List.of(Map.of("id", "P-1", "category", "knit", "launched_at", "2026-11-01")));
             String decide = "{\"vid\":\"V-out\",\"id\":\"PV-%d\",\"page\":{\"type\":\"home\"},\"slots\":[\"hero\",\"recommendations\"]}";
             assertEquals(200, h.post("/v1/decide", decide.formatted(1)).statusCode());
             within(2_000, "first view stored", () -> pageViews(h, "V-out") == 1);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,11 +62,11 @@ public final class CatalogHolder {
     /** One thing read from Redis, at most one read at a time, with one more if asked meanwhile. */
     private static final class Reload {
         private final String what;
-        private final java.util.function.Supplier<Future<Void>> read;
+        private final Supplier<Future<Void>> read;
         private boolean running;
         private boolean again;
 
-        Reload(String what, java.util.function.Supplier<Future<Void>> read) {
+        Reload(String what, Supplier<Future<Void>> read) {
             this.what = what;
             this.read = read;
         }

@@ -4,7 +4,12 @@ import io.tsunagu.server.TsunaguServer;
 import io.tsunagu.server.config.ConfigLoader;
 import io.tsunagu.server.config.ServerConfig;
 import io.tsunagu.server.profile.Identity;
+import io.tsunagu.store.EventCodec;
+import io.tsunagu.store.ProfileKeys;
+import io.tsunagu.store.RedisProfileStore;
 import io.tsunagu.store.testing.TestRedis;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -88,21 +95,19 @@ public final class ServerHarness implements AutoCloseable {
      * Writes products into the catalog (id, brand, category, launched_at…) and waits until this
      * server has loaded them, as after a catalog import.
      */
-    @SafeVarargs
-    public final void seedCatalog(Map<String, Object>... products) {
-        var store = server.store();
-        var set = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET).arg(store.keys().catalog());
+    public void seedCatalog(List<Map<String, Object>> products) {
+        RedisProfileStore store = server.store();
+        Request set = Request.cmd(Command.HSET).arg(store.keys().catalog());
         for (Map<String, Object> p : products) {
-            set.arg((String) p.get("id")).arg(io.tsunagu.store.EventCodec.encodeValue(p));
+            set.arg((String) p.get("id")).arg(EventCodec.encodeValue(p));
         }
         try {
-            store.batch(java.util.List.of(set)).compose(x -> store.publishChanges("test",
-                    java.util.List.of(io.tsunagu.store.ProfileKeys.CATALOG_CHANGED)))
-                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            store.batch(List.of(set)).compose(x -> store.publishChanges("test", List.of(ProfileKeys.CATALOG_CHANGED)))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot seed the catalog: " + e.getMessage(), e);
         }
-        Http.within(5_000, "the catalog loaded", () -> server.catalog().current().size() >= products.length);
+        Http.within(5_000, "the catalog loaded", () -> server.catalog().current().size() >= products.size());
     }
 
     public String sign(String uid) {
