@@ -16,17 +16,17 @@ import java.util.Map;
  * member, a regular who stopped buying, a store visitor who then signed up. Event ids carry the day,
  * so running the demo again the same day adds nothing, and a new day's run keeps "3 days ago" true.
  */
-final class DemoData {
+public final class DemoData {
 
     private static final long DAY = 86_400_000L;
 
-    record Member(String uid, String name, String story, Map<String, Object> attributes, List<Event> events) {
+    public record Member(String uid, String name, String story, Map<String, Object> attributes, List<Event> events) {
     }
 
     private DemoData() {
     }
 
-    static List<Member> members(long now) {
+    public static List<Member> members(long now) {
         String day = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(now), ZoneOffset.UTC).toString().replace("-", "");
         List<Member> out = new ArrayList<>();
         out.add(new Member("M-1002", "Aiko", "visited the Shibuya store 3 days ago; buys Kumo in store",

@@ -92,6 +92,7 @@ public final class Main {
         String secret = env.computeIfAbsent("TSUNAGU_SITE_SECRET", k -> random());
         String token = env.computeIfAbsent("TSUNAGU_ADMIN_TOKEN", k -> random());
         env.putIfAbsent("TSUNAGU_CORS_ORIGINS", "*");
+        env.putIfAbsent("TSUNAGU_DEMO_SHOP", "true");
         ServerConfig config;
         try {
             config = ConfigLoader.load(null, env);
@@ -120,6 +121,9 @@ public final class Main {
         String base = "http://localhost:" + port;
         StringBuilder sb = new StringBuilder();
         sb.append("\nTsunagu demo is running at ").append(base).append('\n');
+        if (config.demoShop()) {
+            sb.append("  demo shop:   ").append(base).append("/demo/  (log in as a demo member to see the loop)\n");
+        }
         sb.append("  rules:       ").append(config.rulesDir()).append("  (edit them: changes are live within 2 s)\n");
         sb.append("  data:        ").append(config.dataDir()).append("  (a private Redis, append-only file on)\n");
         sb.append("  admin token: ").append(token).append("\n\n");

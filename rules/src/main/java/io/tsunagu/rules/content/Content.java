@@ -31,6 +31,7 @@ public final class Content {
     private final String template;
     private final Map<String, Object> fields;
     private final Set<String> trusted;
+    private final List<String> trustedList;
     private final RecommendSpec recommend;
     private final String pool;
     private final boolean constant;
@@ -42,6 +43,7 @@ public final class Content {
         this.template = template;
         this.fields = fields;
         this.trusted = Set.copyOf(trusted);
+        this.trustedList = trusted.stream().sorted().toList();
         this.recommend = recommend;
         this.pool = pool;
         this.constant = recommend == null && pool == null && isConstant(fields);
@@ -78,7 +80,10 @@ public final class Content {
         return recommend != null || pool != null;
     }
 
-    /** Renders the fields; the result maps "template" to the template name, then each field. */
+    /**
+     * Renders the fields; the result maps "template" to the template name, then each field, then (if
+     * any) "trusted" to the names of the fields that carry the author's HTML.
+     */
     public Map<String, Object> render(Object document) {
         return rendered != null ? rendered : renderFields(document);
     }
@@ -93,6 +98,10 @@ public final class Content {
         out.put("template", template);
         for (Map.Entry<String, Object> e : fields.entrySet()) {
             out.put(e.getKey(), renderValue(e.getValue(), document, trusted.contains(e.getKey())));
+        }
+        if (!trusted.isEmpty()) {
+            // The tag inserts these fields as HTML; every other string it decodes and sets as text.
+            out.put("trusted", trustedList);
         }
         return out;
     }

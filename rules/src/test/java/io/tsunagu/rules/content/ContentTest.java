@@ -117,7 +117,7 @@ class ContentTest {
         assertEquals("<p class=\"hi\">Hello <b>&lt;img src=x onerror=alert(1)&gt;</b> &amp; welcome</p>", c.get("message"));
         assertEquals("<small>fine print</small>", c.get("footer"));
         assertEquals("&lt;b&gt;not trusted&lt;/b&gt;", c.get("title"));
-        assertFalse(c.containsKey("trusted"), "trusted is an option, not a field");
+        assertEquals(List.of("footer", "message"), c.get("trusted"), "the tag is told which fields are HTML");
         assertEquals("<p class=\"hi\">Hello <b>&lt;friend&gt;</b> &amp; welcome</p>", hero(r, ANON, Map.of()).get("message"));
     }
 

@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  * cache.ttl               TSUNAGU_CACHE_TTL           10m
  * write_buffer.max_events TSUNAGU_WRITE_BUFFER_MAX    100000
  * event_loops             TSUNAGU_EVENT_LOOPS         number of cores
+ * demo_shop               TSUNAGU_DEMO_SHOP           false — the demo shop under /demo/ (signs any member id)
  * </pre>
  */
 public final class ConfigLoader {
@@ -62,6 +63,7 @@ public final class ConfigLoader {
         SETTINGS.put("cache.ttl", "TSUNAGU_CACHE_TTL");
         SETTINGS.put("write_buffer.max_events", "TSUNAGU_WRITE_BUFFER_MAX");
         SETTINGS.put("event_loops", "TSUNAGU_EVENT_LOOPS");
+        SETTINGS.put("demo_shop", "TSUNAGU_DEMO_SHOP");
     }
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(b|kb|mb)?", Pattern.CASE_INSENSITIVE);
@@ -163,8 +165,9 @@ public final class ConfigLoader {
         Duration ttl = duration("cache.ttl", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
         int writeMax = (int) number("write_buffer.max_events", 100_000, 100, 10_000_000);
         int loops = (int) number("event_loops", Runtime.getRuntime().availableProcessors(), 1, 256);
+        boolean demoShop = bool("demo_shop", false);
         return new ServerConfig(host, port, rulesDir, dataDir, redisUrl, prefix, timeout, secret, token, origins, bodyLimit,
-                cacheMax, ttl, writeMax, loops);
+                cacheMax, ttl, writeMax, loops, demoShop);
     }
 
     private String source(String name, String fallback) {
@@ -200,6 +203,22 @@ public final class ConfigLoader {
         }
         problems.add(values.get(name).source() + ": must be a whole number from " + min + " to " + max + ", found \"" + s + "\"");
         return fallback;
+    }
+
+    private boolean bool(String name, boolean fallback) {
+        String s = text(name, null);
+        if (s == null) {
+            return fallback;
+        }
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1":
+                return true;
+            case "false", "no", "off", "0":
+                return false;
+            default:
+                problems.add(values.get(name).source() + ": must be true or false, found \"" + s + "\"");
+                return fallback;
+        }
     }
 
     private Duration duration(String name, Duration fallback, Duration min, Duration max) {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param adminToken the bearer token of the admin API; null disables the admin API
  * @param allowedOrigins origins that may call the API from a browser ("*" for any)
  * @param redisTimeout how long a decision waits for Redis before answering from an empty profile
+ * @param demoShop serve the demo shop under /demo/, whose login signs any member id: for demos only
  */
 public record ServerConfig(
         String host,
@@ -29,7 +30,8 @@ public record ServerConfig(
         long cacheMaxProfiles,
         Duration cacheTtl,
         int writeBufferMax,
-        int eventLoops) {
+        int eventLoops,
+        boolean demoShop) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -41,12 +43,12 @@ public record ServerConfig(
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, rulesDir, dataDir, url, keyPrefix, redisTimeout, siteSecret, adminToken,
-                allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops);
+                allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, rulesDir, dataDir, redisUrl, keyPrefix, redisTimeout, siteSecret,
-                adminToken, allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops);
+                adminToken, allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop);
     }
 
     /** A description for the start-up log: no secrets. */
@@ -54,6 +56,6 @@ public record ServerConfig(
     public String toString() {
         return "port " + port + ", rules " + rulesDir + ", data " + dataDir + ", redis "
                 + (redisUrl == null ? "embedded" : "external") + ", site secret " + (siteSecret == null ? "none" : "set")
-                + ", admin token " + (adminToken == null ? "none" : "set") + ", origins " + allowedOrigins;
+                + ", admin token " + (adminToken == null ? "none" : "set") + ", origins " + allowedOrigins + (demoShop ? ", demo shop on" : "");
     }
 }

@@ -107,7 +107,7 @@ final class AdminApi {
         }).onFailure(e -> ApiVerticle.fail(ctx, 503, "unavailable", "Redis did not answer: " + e.getMessage()));
     }
 
-    private static int limit(String param) {
+    static int limit(String param) {
         if (param == null) {
             return 50;
         }

@@ -87,6 +87,12 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8").end(c.metrics().prometheus()));
         new AdminApi(c, vertx).mount(router, body);
+        WebAssets assets = new WebAssets();
+        // The tag: cached briefly, so a new version reaches every page within minutes.
+        router.get("/tag.js").handler(ctx -> assets.serve(ctx, "tsunagu.js", "public, max-age=300"));
+        if (c.config().demoShop()) {
+            new DemoShop(c, assets).mount(router, body);
+        }
         router.route().last().handler(ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
                 + " " + ctx.request().path()));
         router.route().failureHandler(this::failure);
