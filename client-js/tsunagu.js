@@ -4,7 +4,7 @@
 const TEXT = 'text/plain;charset=UTF-8';
 const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 // dropped from trusted HTML (SVG animate/set can set a javascript: href)
-const DROP = 'script,iframe,object,embed,frame,base,meta,link,animate,set';
+const DROP = 'script,iframe,object,embed,base,meta,link,animate,set';
 
 // pure helpers, exported for the Node tests
 
@@ -79,7 +79,7 @@ const ids = { vid: null, uid: cfg.uid, sig: cfg.uidSig };
 const listeners = {};
 const events = batcher(list => ids.vid && allowed() && send('/v1/events', { events: list }, true),
   f => Promise.resolve().then(f).catch(report));
-let explicit = null, started = false, round = 0, lastUrl = null, hideTimer = 0, observers = [], seen = {};
+let explicit = null, started = false, round = 0, lastUrl = null, hideTimer = 0, observer = null, seen = {};
 
 const allowed = () => consented(cfg, d.cookie, nav, explicit);
 const slots = () => [...d.querySelectorAll('[data-tsunagu-slot]')];
@@ -163,17 +163,17 @@ const field = (parent, c, name, tag, cls) => {
 
 const url = u => safeUrl(decode(u), loc.href);
 
-const link = (parent, href) => {
-  if (!url(href)) return parent;
+const link = (parent, href, u = url(href)) => {
+  if (!u) return parent;
   const a = mk(parent, 'a', 'link');
-  a.href = url(href);
+  a.href = u;
   return a;
 };
 
-const image = (parent, src) => {
-  if (!url(src)) return;
+const image = (parent, src, u = url(src)) => {
+  if (!u) return;
   const i = mk(parent, 'img', 'image');
-  i.src = url(src);
+  i.src = u;
   i.alt = '';
   i.loading = 'lazy';
 };
@@ -209,27 +209,27 @@ const setContent = (slot, node) => {
   if (node) slot.appendChild(node);
 };
 
-const props = (campaign, variant, s) => ({ campaign, variant, slot: get(s, 'slot') });
+const props = s => ({ campaign: get(s, 'campaign'), variant: get(s, 'variant'), slot: get(s, 'slot') });
 
-const watch = (s, x, view) => {
-  const key = [x.slot, x.campaign, x.variant].join('\n');
+// impressions: once per decision per page view, at half visible; one observer, so one request
+const watch = s => {
   const fire = () => {
-    if (seen[key] || view !== round) return;
+    const p = props(s), key = JSON.stringify(p);
+    if (!seen[key]) api.track('impression', p);
     seen[key] = 1;
-    api.track('impression', props(x.campaign, x.variant, s));
   };
   if (!root.IntersectionObserver) return fire();
-  const io = new IntersectionObserver(list => {
-    if (list.some(e => e.intersectionRatio >= 0.5)) {
-      io.disconnect();
-      fire();
+  observer = observer || new IntersectionObserver(list => list.forEach(e => {
+    if (e.intersectionRatio >= 0.5) {
+      observer.unobserve(e.target);
+      e.target._fire();
     }
-  }, { threshold: 0.5 });
-  io.observe(s);
-  observers.push(io);
+  }), { threshold: 0.5 });
+  s._fire = fire;
+  observer.observe(s);
 };
 
-const apply = (res, view) => {
+const apply = res => {
   const list = (res && Array.isArray(res.decisions) ? res.decisions : []).filter(Boolean);
   const bySlot = {};
   for (const x of list) bySlot[x.slot] = x;
@@ -241,7 +241,7 @@ const apply = (res, view) => {
     attr(s, 'campaign', x && x.campaign);
     attr(s, 'variant', x && x.variant);
     attr(s, 'state', node ? 'rendered' : 'default');
-    if (x && (node || !x.content)) watch(s, x, view); // incl. holdouts
+    if (x && (node || !x.content)) watch(s); // incl. holdouts
   }
   api.decisions = list;
   unhide();
@@ -256,15 +256,15 @@ const stop = () => {
   setCookie('', 0);
   ids.vid = null;
   events.clear();
-  apply(null, round);
+  apply(null);
   status('off');
 };
 
 const decide = async ctx => {
   const view = ++round;
   try {
-    observers.forEach(io => io.disconnect());
-    observers = [];
+    if (observer) observer.disconnect();
+    observer = null;
     seen = {};
     if (!allowed()) return stop();
     ensureVid();
@@ -278,7 +278,7 @@ const decide = async ctx => {
     const res = await r.json();
     // late answers render; stale ones (an earlier page view) don't
     if (view !== round) return;
-    apply(res, view);
+    apply(res);
     status('done');
   } catch (e) {
     if (view === round) settle('error');
@@ -343,7 +343,7 @@ guard(() => {
   d.addEventListener('click', guard(e => {
     const t = e.target, s = t.closest && t.closest('[data-tsunagu-state="rendered"]');
     if (!s) return;
-    const p = props(get(s, 'campaign'), get(s, 'variant'), s), item = t.closest('[data-tsunagu-item]');
+    const p = props(s), item = t.closest('[data-tsunagu-item]');
     if (item && s.contains(item)) p.item = get(item, 'item');
     api.track('click', p);
   }), true);
