@@ -375,6 +375,7 @@ public final class LoaderCli {
             RecsBuild.Summary s = new RecsBuild(c.store, zone, ModelBuilder.Settings.DEFAULT, "loader-build-recs").run();
             out.printf(Locale.ROOT, "recommendation model: %,d purchases of %,d profiles, %,d baskets, %,d items; %.1f s%n",
                     s.purchases(), s.profiles(), s.model().baskets(), s.model().size(), s.millis() / 1000.0);
+            out.println("bought_together, tuned on these purchases: " + s.model().tuning());
         } catch (SetupException e) {
             throw e;
         } catch (Exception e) {

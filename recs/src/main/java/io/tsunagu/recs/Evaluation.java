@@ -141,6 +141,8 @@ public final class Evaluation {
             notes.add("same_brand_new is left out: the data has no catalog with brands and launch dates.");
         }
         notes.add("recently_viewed is left out: purchase files have no page views.");
+        notes.add("bought_together as tuned on the training purchases alone (their last fifth predicted from the rest): "
+                + model.tuning() + ".");
         notes.add("bought_together alone recommends nothing to a customer without purchases in the lookback (365 days) or "
                 + "for an item the model has not seen; campaigns give it a fallback (the → rows).");
 

@@ -22,13 +22,14 @@ public final class ModelBuilder {
      * @param alpha how strongly an item's own popularity discounts its score (see {@link RecsModel})
      * @param recentDays popularity counts the purchases of the last this many days of the data
      * @param maxBasketItems larger baskets (a shop restocking, a data error) count for popularity but not pairs
-     * @param prior how many baskets' worth of plain popularity each item's co-purchase estimate starts
-     *     from (see {@link RecsModel}): the blend that keeps bought_together from losing to popularity
+     * @param tune choose the model's {@link RecsModel.Tuning} on a validation split of the purchases
+     *     (the last fifth of the days, predicted from the rest); otherwise {@link RecsModel.Tuning#DEFAULT}
      */
-    public record Settings(int neighbours, int minSupport, double alpha, int recentDays, int maxBasketItems, double prior) {
-        public static final Settings DEFAULT = new Settings(50, 2, 0.5, 30, 100, 100);
+    public record Settings(int neighbours, int minSupport, double alpha, int recentDays, int maxBasketItems, boolean tune) {
+        public static final Settings DEFAULT = new Settings(50, 2, 0.5, 30, 100, true);
     }
 
+    private static final long DAY_MS = 86_400_000L;
     private static final int ITEM_BITS = 21;
     private static final int DAY_BITS = 20;
     private static final int CUSTOMER_BITS = 64 - ITEM_BITS - DAY_BITS;
@@ -73,11 +74,53 @@ public final class ModelBuilder {
         return size;
     }
 
-    /** The model of everything added so far. */
+    /** The model of everything added so far, tuned on it if the settings say so. */
     public RecsModel build(long builtAt) {
         long[] p = Arrays.copyOf(purchases, size);
         // Sorting groups each customer-day (a basket) together; the order of the groups does not matter.
         Arrays.sort(p);
+        RecsModel.Tuning tuning = settings.tune() ? tune(p) : RecsModel.Tuning.DEFAULT;
+        return build(p, builtAt, tuning);
+    }
+
+    /**
+     * Chooses how bought_together uses the statistics on this data: a model of all days but the last
+     * fifth predicts the last fifth ({@link ModelTuner}). Too little data keeps the default.
+     */
+    private RecsModel.Tuning tune(long[] sorted) {
+        long dayMask = (1L << DAY_BITS) - 1;
+        long[] days = new long[sorted.length];
+        for (int i = 0; i < sorted.length; i++) {
+            days[i] = (sorted[i] >>> ITEM_BITS) & dayMask;
+        }
+        Arrays.sort(days);
+        if (days.length < 1000) {
+            return RecsModel.Tuning.DEFAULT;
+        }
+        long cut = days[(int) (days.length * 0.8)];
+        int before = 0;
+        for (long x : sorted) {
+            before += ((x >>> ITEM_BITS) & dayMask) < cut ? 1 : 0;
+        }
+        long[] train = new long[before];
+        ModelTuner.Validation validation = new ModelTuner.Validation(cut * DAY_MS);
+        int k = 0;
+        for (long x : sorted) {
+            int customer = (int) (x >>> (ITEM_BITS + DAY_BITS));
+            long day = (x >>> ITEM_BITS) & dayMask;
+            int item = (int) (x & ((1L << ITEM_BITS) - 1));
+            if (day < cut) {
+                train[k++] = x;
+                validation.history(customer, items.get(item), categories.get(item), day * DAY_MS);
+            } else {
+                validation.later(customer, day, items.get(item));
+            }
+        }
+        RecsModel model = build(train, cut * DAY_MS, RecsModel.Tuning.DEFAULT);
+        return ModelTuner.choose(model, validation);
+    }
+
+    private RecsModel build(long[] p, long builtAt, RecsModel.Tuning tuning) {
         int n = items.size();
         int[] basketCounts = new int[n];
         int[] recentCounts = new int[n];
@@ -124,10 +167,11 @@ public final class ModelBuilder {
             }
             start = end;
         }
-        return neighbours(builtAt, baskets, recentBaskets, basketCounts, recentCounts, pairs);
+        return neighbours(builtAt, tuning, baskets, recentBaskets, basketCounts, recentCounts, pairs);
     }
 
-    private RecsModel neighbours(long builtAt, int baskets, int recentBaskets, int[] basketCounts, int[] recentCounts, PairCounts pairs) {
+    private RecsModel neighbours(long builtAt, RecsModel.Tuning tuning, int baskets, int recentBaskets, int[] basketCounts,
+            int[] recentCounts, PairCounts pairs) {
         int n = basketCounts.length;
         int[] degree = new int[n];
         pairs.forEach((a, b, c) -> {
@@ -170,7 +214,7 @@ public final class ModelBuilder {
                 together[i][k] = candidateCounts[i][order[k]];
             }
         }
-        return new RecsModel(builtAt, baskets, recentBaskets, settings.prior(), items.toArray(String[]::new),
+        return new RecsModel(builtAt, baskets, recentBaskets, tuning, items.toArray(String[]::new),
                 categories.toArray(String[]::new), basketCounts, recentCounts, neighbours, scores, together);
     }
 

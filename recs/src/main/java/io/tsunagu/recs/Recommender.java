@@ -24,12 +24,6 @@ public final class Recommender {
     private static final int MAX_SEEDS = 10;
     /** same_brand_new: a brand with half the affinity needs products this many days newer to rank alike. */
     private static final double DAYS_PER_HALVING = 45;
-    /**
-     * bought_together: how far above chance (in standard deviations) a pair must be to count as
-     * complements. Strict on purpose: a catalog has many pairs, and a weak pair shown before the
-     * best-sellers costs hits (on grocery baskets a threshold of 3 lost to popularity; BENCHMARKS.md).
-     */
-    private static final double MIN_Z = 8;
 
     /** The products, the strategy that found the first of them, or (for none) why not. */
     public record Result(List<Catalog.Product> items, String strategy, String why) {
@@ -235,10 +229,12 @@ public final class Recommender {
 
     /**
      * What the seeds' co-purchases say ({@link RecsModel}). A complement is a neighbour bought with a
-     * seed clearly more often than chance would have it: {@code (c − E) / √E ≥ MIN_Z} with
+     * seed clearly more often than chance would have it: {@code (c − E) / √E ≥ z} with
      * {@code E = n(a)·p(b)}, scored by {@code c / n(a)}; best-sellers, with every basket, are not. The
      * blend scores every item as {@code (c + m·p(b)) / (n(a) + m)}: its popularity, moved by the
-     * co-purchases as far as the seed's baskets are many.
+     * co-purchases as far as the seed's baskets are many. The threshold z (for a history, for a page)
+     * and m are the model's {@link RecsModel.Tuning}, chosen on the data it was built from: a weak pair
+     * shown before the best-sellers costs hits where popularity is strong.
      */
     private final class Together {
         final Map<Integer, Double> complements = new HashMap<>();
@@ -254,7 +250,9 @@ public final class Recommender {
             if (item < 0) {
                 return;
             }
-            double m = model.prior();
+            RecsModel.Tuning tuning = model.tuning();
+            double m = tuning.prior();
+            double minZ = blending ? tuning.pageZ() : tuning.historyZ();
             double n = model.basketCount(item);
             int[] ns = model.neighbours(item);
             int[] together = model.together(item);
@@ -262,10 +260,10 @@ public final class Recommender {
                 double p = model.share(ns[k]);
                 double c = together[k];
                 double expected = n * p;
-                if ((c - expected) / Math.sqrt(Math.max(expected, 1e-9)) >= MIN_Z) {
+                if ((c - expected) / Math.sqrt(Math.max(expected, 1e-9)) >= minZ) {
                     complements.merge(ns[k], weight * c / n, Double::sum);
                 }
-                if (blending) {
+                if (blending && !Double.isInfinite(m)) {
                     blend.merge(ns[k], weight * ((c + m * p) / (n + m) - p), Double::sum);
                 }
             }

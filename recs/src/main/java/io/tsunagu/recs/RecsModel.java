@@ -28,22 +28,46 @@ import java.util.zip.GZIPOutputStream;
  * <p>How likely b is in a basket with a, for ranking: {@code (c(a,b) + m·p(b)) / (n(a) + m)}, with
  * {@code p(b) = n(b) / baskets} and the prior strength {@code m}: an item seen in few baskets leans on
  * plain popularity, a well-known one on what its own baskets say. This blend is what keeps
- * bought_together ahead of popularity where popularity is strong (groceries; BENCHMARKS.md).
+ * bought_together ahead of popularity where popularity is strong (groceries; BENCHMARKS.md). How
+ * strict a complement must be and how strong the prior is are the model's {@link Tuning}.
  */
 public final class RecsModel {
 
-    private static final int MAGIC = 0x54535231; // "TSR1"
+    private static final int MAGIC_V1 = 0x54535231; // "TSR1": before tuning
+    private static final int MAGIC = 0x54535232; // "TSR2"
 
     /** An item related to another, with its score. */
     public record Related(String item, double score) {
     }
 
-    public static final RecsModel EMPTY = new RecsModel(0, 0, 0, 0, new String[0], new String[0], new int[0], new int[0],
-            new int[0][], new float[0][], new int[0][]);
+    /**
+     * How bought_together uses the statistics, chosen per data set by {@link ModelBuilder} on a
+     * validation split of the purchases (infinity switches a part off).
+     *
+     * @param historyZ complements of a customer's purchases need {@code (c − E) / √E} at least this
+     * @param pageZ complements of the product on the page need at least this
+     * @param prior m of the co-purchase blend on a product page; infinity: plain popularity after the complements
+     */
+    public record Tuning(double historyZ, double pageZ, double prior) {
+        public static final Tuning DEFAULT = new Tuning(8, 8, 100);
+
+        @Override
+        public String toString() {
+            return "complements of a history z ≥ " + text(historyZ) + ", of a page z ≥ " + text(pageZ) + ", blend prior m = "
+                    + text(prior);
+        }
+
+        private static String text(double v) {
+            return Double.isInfinite(v) ? "∞ (off)" : String.valueOf((long) v);
+        }
+    }
+
+    public static final RecsModel EMPTY = new RecsModel(0, 0, 0, Tuning.DEFAULT, new String[0], new String[0], new int[0],
+            new int[0], new int[0][], new float[0][], new int[0][]);
 
     private final long builtAt;
     private final int baskets;
-    private final double prior;
+    private final Tuning tuning;
     private final int[][] together;
     private final int recentBaskets;
     private final String[] items;
@@ -56,11 +80,11 @@ public final class RecsModel {
     private final int[] popular;
     private final Map<String, int[]> popularByCategory;
 
-    RecsModel(long builtAt, int baskets, int recentBaskets, double prior, String[] items, String[] categories, int[] basketCounts,
+    RecsModel(long builtAt, int baskets, int recentBaskets, Tuning tuning, String[] items, String[] categories, int[] basketCounts,
             int[] recentCounts, int[][] neighbours, float[][] scores, int[][] together) {
         this.builtAt = builtAt;
         this.baskets = baskets;
-        this.prior = prior;
+        this.tuning = tuning;
         this.together = together;
         this.recentBaskets = recentBaskets;
         this.items = items;
@@ -159,9 +183,14 @@ public final class RecsModel {
         return (double) basketCounts[i] / Math.max(1, baskets);
     }
 
-    /** The prior strength m of the co-purchase estimate. */
-    double prior() {
-        return prior;
+    public Tuning tuning() {
+        return tuning;
+    }
+
+    /** The same statistics used another way. */
+    public RecsModel withTuning(Tuning t) {
+        return new RecsModel(builtAt, baskets, recentBaskets, t, items, categories, basketCounts, recentCounts, neighbours, scores,
+                together);
     }
 
     /** Item indexes, most popular lately first. */
@@ -198,7 +227,9 @@ public final class RecsModel {
         d.writeLong(builtAt);
         d.writeInt(baskets);
         d.writeInt(recentBaskets);
-        d.writeDouble(prior);
+        d.writeDouble(tuning.historyZ());
+        d.writeDouble(tuning.pageZ());
+        d.writeDouble(tuning.prior());
         d.writeInt(items.length);
         for (int i = 0; i < items.length; i++) {
             d.writeUTF(items[i]);
@@ -219,13 +250,15 @@ public final class RecsModel {
     /** Reads what {@link #write} wrote. */
     public static RecsModel read(InputStream in) throws IOException {
         DataInputStream d = new DataInputStream(new GZIPInputStream(in, 1 << 16));
-        if (d.readInt() != MAGIC) {
+        int magic = d.readInt();
+        if (magic != MAGIC && magic != MAGIC_V1) {
             throw new IOException("not a recommendation model (or one from another version)");
         }
         long builtAt = d.readLong();
         int baskets = d.readInt();
         int recentBaskets = d.readInt();
-        double prior = d.readDouble();
+        Tuning tuning = magic == MAGIC_V1 ? new Tuning(Tuning.DEFAULT.historyZ(), Tuning.DEFAULT.pageZ(), d.readDouble())
+                : new Tuning(d.readDouble(), d.readDouble(), d.readDouble());
         int n = d.readInt();
         String[] items = new String[n];
         String[] categories = new String[n];
@@ -250,7 +283,7 @@ public final class RecsModel {
                 together[i][k] = d.readInt();
             }
         }
-        return new RecsModel(builtAt, baskets, recentBaskets, prior, items, categories, basketCounts, recentCounts, neighbours, scores,
-                together);
+        return new RecsModel(builtAt, baskets, recentBaskets, tuning, items, categories, basketCounts, recentCounts, neighbours,
+                scores, together);
     }
 }

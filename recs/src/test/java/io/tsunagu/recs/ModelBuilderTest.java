@@ -5,6 +5,7 @@ import static io.tsunagu.recs.TestShop.NOW;
 import static io.tsunagu.recs.TestShop.UTC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +80,7 @@ class ModelBuilderTest {
 
     @Test
     void anOversizedBasket_countsForPopularityButNotForPairs() {
-        ModelBuilder.Settings small = new ModelBuilder.Settings(50, 2, 0.5, 30, 3, 100);
+        ModelBuilder.Settings small = new ModelBuilder.Settings(50, 2, 0.5, 30, 3, false);
         ModelBuilder b = new ModelBuilder(UTC, small);
         for (int i = 0; i < 5; i++) {
             for (String item : List.of("a", "b", "c", "d")) {
@@ -142,5 +144,42 @@ class ModelBuilderTest {
             gz.write("not a model at all".getBytes());
         }
         assertThrows(IOException.class, () -> RecsModel.read(new ByteArrayInputStream(out.toByteArray())));
+    }
+
+    @Test
+    void tuning_keepsComplementsWhereTheyPredictLaterBaskets_andSwitchesThemOffWhereTheyDoNot() throws IOException {
+        RecsModel planted = tunedOn(true);
+        assertTrue(Double.isFinite(planted.tuning().pageZ()), "complements on a page: " + planted.tuning());
+
+        RecsModel independent = tunedOn(false);
+        assertTrue(Double.isInfinite(independent.tuning().pageZ()), "no pair signal: " + independent.tuning());
+        assertTrue(Double.isInfinite(independent.tuning().historyZ()), "no pair signal: " + independent.tuning());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        planted.write(out);
+        assertEquals(planted.tuning(), RecsModel.read(new ByteArrayInputStream(out.toByteArray())).tuning());
+    }
+
+    /**
+     * 600 customers shopping on 6 days each over 120 days: two items by popularity, and one of 20
+     * seeds with — if {@code coupled} — its own companion 90 % of the time, else a random companion.
+     */
+    private static RecsModel tunedOn(boolean coupled) {
+        Random random = new Random(42);
+        ModelBuilder b = new ModelBuilder(UTC, SETTINGS);
+        for (int c = 0; c < 600; c++) {
+            for (int visit = 0; visit < 6; visit++) {
+                long ts = NOW - (120 - (c % 20) - visit * 20L) * DAY;
+                for (int k = 0; k < 2; k++) {
+                    b.add("c" + c, ts, "P" + (int) Math.floor(Math.pow(random.nextDouble(), 2) * 30), null);
+                }
+                int seed = random.nextInt(20);
+                b.add("c" + c, ts, "S" + seed, null);
+                if (random.nextDouble() < 0.9) {
+                    b.add("c" + c, ts, "T" + (coupled ? seed : random.nextInt(20)), null);
+                }
+            }
+        }
+        return b.build(NOW);
     }
 }
