@@ -199,13 +199,9 @@ const render = c => {
   return box;
 };
 
-// defaults stay (a framework may own them): CSS hides elements, bare text is blanked
+// default content stays (a framework may own it); CSS hides its elements while "rendered"
 const setContent = (slot, node) => {
-  for (const n of [...slot.childNodes]) {
-    if (n._tsunagu === 1) slot.removeChild(n);
-    else if (n.nodeType === 3 && node && n.data.trim()) [n._text, n.data] = [n.data, ''];
-    else if (n.nodeType === 3 && !node && n._text) [n.data, n._text] = [n._text, ''];
-  }
+  for (const n of [...slot.children]) if (n._tsunagu) n.remove();
   if (node) slot.appendChild(node);
 };
 
@@ -286,15 +282,21 @@ const decide = async ctx => {
   }
 };
 
-// hide now, decide when the new route's DOM is in
+// hide now; decide when the new route's DOM has been still for 100 ms (its data may come first)
 const navigated = guard(() => {
   if (!started || loc.href === lastUrl) return;
   if (allowed()) hide();
-  Promise.resolve().then(() => {
-    (root.requestAnimationFrame && !d.hidden ? root.requestAnimationFrame : setTimeout)(() => {
+  const t0 = Date.now(), mo = new MutationObserver(() => wait());
+  let timer;
+  const wait = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      mo.disconnect();
       if (loc.href !== lastUrl) decide();
-    });
-  });
+    }, Date.now() - t0 > 1000 ? 0 : 100);
+  };
+  mo.observe(html, { childList: true, subtree: true });
+  wait();
 });
 
 const api = (cmd, ...args) => typeof api[cmd] === 'function' ? api[cmd](...args) : undefined;
