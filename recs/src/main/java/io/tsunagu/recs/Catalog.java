@@ -102,7 +102,7 @@ public final class Catalog {
     }
 
     public Product get(String id) {
-        return byId.get(id);
+        return id == null ? null : byId.get(id);
     }
 
     /** A brand's products, newest first. */

@@ -79,7 +79,9 @@ public final class Recommender {
         }
         if (spec.excludePurchased()) {
             for (Shopper.Bought b : s.purchases()) {
-                out.add(b.product());
+                if (b.product() != null) {
+                    out.add(b.product());
+                }
             }
         }
         return out;
@@ -178,7 +180,7 @@ public final class Recommender {
                 if (b.ts() < from || seeds.size() >= MAX_SEEDS) {
                     break;
                 }
-                if (seeds.add(b.product())) {
+                if (b.product() != null && seeds.add(b.product())) {
                     // More recent purchases speak louder.
                     t.add(model.indexOf(b.product()), 1.0 / (1 + 0.25 * (seeds.size() - 1)));
                 }
@@ -292,6 +294,9 @@ public final class Recommender {
         for (Shopper.Bought b : s.purchases()) {
             if (b.ts() < from) {
                 break;
+            }
+            if (b.product() == null) {
+                continue;
             }
             List<Long> d = days.computeIfAbsent(b.product(), k -> new ArrayList<>(4));
             if (d.isEmpty() || d.get(d.size() - 1) - b.ts() >= DAY_MS) {

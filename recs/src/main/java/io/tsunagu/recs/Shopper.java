@@ -17,7 +17,10 @@ import java.util.Map;
  */
 public record Shopper(List<Bought> purchases, List<Viewed> views, String pageProduct, String pageCategory, long now) {
 
-    /** One purchased item; brand and category as the purchase recorded them (may be null). */
+    /**
+     * One purchase; brand and category as the purchase recorded them (may be null), and the product
+     * null when the purchase names only a brand.
+     */
     public record Bought(String product, String brand, String category, long ts) {
     }
 
@@ -30,8 +33,9 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
     }
 
     /**
-     * From a profile's retained {@code purchase} and {@code page_view} events (those with a
-     * {@code product_id}), and the page of the request.
+     * From a profile's retained {@code purchase} events (those with a {@code product_id} or at least a
+     * {@code brand}: a store receipt may name only the brand) and {@code page_view} events with a
+     * {@code product_id}, and the page of the request.
      */
     public static Shopper of(Profile profile, Map<String, ?> page, long now) {
         List<Bought> purchases = new ArrayList<>();
@@ -40,8 +44,9 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
         for (int i = run.to() - 1; i >= run.from(); i--) {
             Event e = events[i];
             String product = text(e.prop("product_id"));
-            if (product != null && e.ts() <= now && !isReturn(e)) {
-                purchases.add(new Bought(product, text(e.prop("brand")), text(e.prop("category")), e.ts()));
+            String brand = text(e.prop("brand"));
+            if ((product != null || brand != null) && e.ts() <= now && !isReturn(e)) {
+                purchases.add(new Bought(product, brand, text(e.prop("category")), e.ts()));
             }
         }
         List<Viewed> views = new ArrayList<>();

@@ -318,4 +318,20 @@ class RecommenderTest {
         assertEquals("y", s.pageProduct());
         assertEquals("tea", s.pageCategory());
     }
+
+    @Test
+    void aStoreReceiptNamingOnlyTheBrand_countsForSameBrandNew_andNothingElse() {
+        Profile p = Profile.builder("M-1")
+                .event(new Event("s1", "purchase", NOW - 20 * DAY, Map.of("brand", "kumo", "channel", "store", "amount", 9000)))
+                .event(new Event("s2", "purchase", NOW - 60 * DAY, Map.of("brand", "kumo", "channel", "store", "amount", 12000)))
+                .build();
+        Shopper s = Shopper.of(p, Map.of(), NOW);
+        assertEquals(List.of(new Shopper.Bought(null, "kumo", null, NOW - 20 * DAY), new Shopper.Bought(null, "kumo", null, NOW - 60 * DAY)),
+                s.purchases());
+        Recommender r = new Recommender(BRANDS, RecsModel.EMPTY);
+        assertEquals(List.of("kumo-newer", "kumo-new"), ids(r.recommend(spec("same_brand_new", 2), s)));
+        assertTrue(r.recommend(spec("repeat_purchase", 5), s).isEmpty(), "no product to buy again");
+        assertEquals(2, r.recommend(spec("popular_in_category", 2), s).items().size(), "no category known: overall");
+        assertTrue(r.recommend(spec("bought_together", 5), s).isEmpty(), "no product to start from");
+    }
 }

@@ -61,7 +61,10 @@ public final class NodeTests {
                 throw new IllegalStateException(target + " did not finish within " + timeout + ":\n" + Files.readString(log));
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
-            Files.deleteIfExists(log);
+            // Kept beside the screenshots: the whole report, console output included.
+            Path report = Path.of("target/e2e-artifacts").resolve(folder + "-" + target.replaceAll("[^A-Za-z0-9.]", "_") + ".tap");
+            Files.createDirectories(report.getParent());
+            Files.move(log, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return new Run(parse(output), p.exitValue(), output);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run node --test " + target + " (is Node.js installed?)", e);
