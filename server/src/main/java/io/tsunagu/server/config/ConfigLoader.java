@@ -41,6 +41,16 @@ import java.util.regex.Pattern;
  * write_buffer.max_events TSUNAGU_WRITE_BUFFER_MAX    100000
  * event_loops             TSUNAGU_EVENT_LOOPS         number of cores
  * demo_shop               TSUNAGU_DEMO_SHOP           false — the demo shop under /demo/ (signs any member id)
+ * staff.users             (file only)                 (none: nobody can sign in to /staff/)
+ * staff.session_idle      TSUNAGU_STAFF_SESSION_IDLE  30m
+ * staff.session_max       TSUNAGU_STAFF_SESSION_MAX   12h
+ * staff.login_window      TSUNAGU_STAFF_LOGIN_WINDOW  15m
+ * staff.max_failures_per_user  TSUNAGU_STAFF_MAX_FAILURES_PER_USER  5
+ * staff.max_failures_per_ip    TSUNAGU_STAFF_MAX_FAILURES_PER_IP    50
+ * staff.trust_proxy       TSUNAGU_STAFF_TRUST_PROXY   false
+ * staff.attributes        TSUNAGU_STAFF_ATTRIBUTES    first_name, last_name, name, member_rank, home_store, …
+ * staff.recent_views      TSUNAGU_STAFF_RECENT_VIEWS  12
+ * staff.audit_max         TSUNAGU_STAFF_AUDIT_MAX     200000
  * </pre>
  */
 public final class ConfigLoader {
@@ -64,6 +74,16 @@ public final class ConfigLoader {
         SETTINGS.put("write_buffer.max_events", "TSUNAGU_WRITE_BUFFER_MAX");
         SETTINGS.put("event_loops", "TSUNAGU_EVENT_LOOPS");
         SETTINGS.put("demo_shop", "TSUNAGU_DEMO_SHOP");
+        SETTINGS.put("staff.users", null); // a list of accounts: in the file only
+        SETTINGS.put("staff.session_idle", "TSUNAGU_STAFF_SESSION_IDLE");
+        SETTINGS.put("staff.session_max", "TSUNAGU_STAFF_SESSION_MAX");
+        SETTINGS.put("staff.login_window", "TSUNAGU_STAFF_LOGIN_WINDOW");
+        SETTINGS.put("staff.max_failures_per_user", "TSUNAGU_STAFF_MAX_FAILURES_PER_USER");
+        SETTINGS.put("staff.max_failures_per_ip", "TSUNAGU_STAFF_MAX_FAILURES_PER_IP");
+        SETTINGS.put("staff.trust_proxy", "TSUNAGU_STAFF_TRUST_PROXY");
+        SETTINGS.put("staff.attributes", "TSUNAGU_STAFF_ATTRIBUTES");
+        SETTINGS.put("staff.recent_views", "TSUNAGU_STAFF_RECENT_VIEWS");
+        SETTINGS.put("staff.audit_max", "TSUNAGU_STAFF_AUDIT_MAX");
     }
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(b|kb|mb)?", Pattern.CASE_INSENSITIVE);
@@ -74,6 +94,8 @@ public final class ConfigLoader {
     }
 
     private final Map<String, Value> values = new LinkedHashMap<>();
+    /** Values read from the file as written, for settings whose parts need their own locations. */
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
     private ConfigLoader() {
@@ -125,13 +147,14 @@ public final class ConfigLoader {
                 problems.add(e.keyLoc() + ": unknown setting \"" + name + "\"" + Suggestions.didYouMean(name, SETTINGS.keySet()));
             } else {
                 values.put(name, new Value(e.value().toPlain(), e.keyLoc() + ": " + name));
+                nodes.put(name, e.value());
             }
         }
     }
 
     private void readEnv(Map<String, String> env) {
         SETTINGS.forEach((name, variable) -> {
-            String v = env.get(variable);
+            String v = variable == null ? null : env.get(variable);
             if (v != null && !v.isEmpty()) {
                 values.put(name, new Value(v, variable));
             }
@@ -167,7 +190,39 @@ public final class ConfigLoader {
         int loops = (int) number("event_loops", Runtime.getRuntime().availableProcessors(), 1, 256);
         boolean demoShop = bool("demo_shop", false);
         return new ServerConfig(host, port, rulesDir, dataDir, redisUrl, prefix, timeout, secret, token, origins, bodyLimit,
-                cacheMax, ttl, writeMax, loops, demoShop);
+                cacheMax, ttl, writeMax, loops, demoShop, staff());
+    }
+
+    private StaffSettings staff() {
+        Duration idle = duration("staff.session_idle", Duration.ofMinutes(30), Duration.ofSeconds(1), Duration.ofHours(24));
+        Duration max = duration("staff.session_max", Duration.ofHours(12), Duration.ofSeconds(1), Duration.ofDays(7));
+        Duration window = duration("staff.login_window", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1));
+        int perUser = (int) number("staff.max_failures_per_user", 5, 1, 1_000);
+        int perIp = (int) number("staff.max_failures_per_ip", 50, 1, 1_000_000);
+        boolean trustProxy = bool("staff.trust_proxy", false);
+        List<String> attributes = values.containsKey("staff.attributes") ? list("staff.attributes")
+                : StaffSettings.DEFAULT_ATTRIBUTES;
+        int recent = (int) number("staff.recent_views", 12, 1, 200);
+        long auditMax = number("staff.audit_max", 200_000, 1_000, 100_000_000);
+        Map<String, StaffSettings.Account> accounts = StaffAccounts.read(nodes.get("staff.users"),
+                source("staff.users", "staff.users"), problems);
+        return new StaffSettings(accounts, idle, max, window, perUser, perIp, trustProxy, attributes, recent, auditMax);
+    }
+
+    /** A list in the file, or comma-separated in the variable. */
+    private List<String> list(String name) {
+        Value v = values.get(name);
+        if (v == null || v.value() == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : v.value() instanceof List<?> l ? l : List.of(String.valueOf(v.value()).split(","))) {
+            String s = String.valueOf(o).trim();
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     private String source(String name, String fallback) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param allowedOrigins origins that may call the API from a browser ("*" for any)
  * @param redisTimeout how long a decision waits for Redis before answering from an empty profile
  * @param demoShop serve the demo shop under /demo/, whose login signs any member id: for demos only
+ * @param staff the staff page: accounts, sessions, login limits, what a lookup shows
  */
 public record ServerConfig(
         String host,
@@ -31,7 +32,8 @@ public record ServerConfig(
         Duration cacheTtl,
         int writeBufferMax,
         int eventLoops,
-        boolean demoShop) {
+        boolean demoShop,
+        StaffSettings staff) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -43,12 +45,12 @@ public record ServerConfig(
 
     public ServerConfig withRedisUrl(String url) {
         return new ServerConfig(host, port, rulesDir, dataDir, url, keyPrefix, redisTimeout, siteSecret, adminToken,
-                allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop);
+                allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop, staff);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, rulesDir, dataDir, redisUrl, keyPrefix, redisTimeout, siteSecret,
-                adminToken, allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop);
+                adminToken, allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop, staff);
     }
 
     /** A description for the start-up log: no secrets. */
@@ -56,6 +58,7 @@ public record ServerConfig(
     public String toString() {
         return "port " + port + ", rules " + rulesDir + ", data " + dataDir + ", redis "
                 + (redisUrl == null ? "embedded" : "external") + ", site secret " + (siteSecret == null ? "none" : "set")
-                + ", admin token " + (adminToken == null ? "none" : "set") + ", origins " + allowedOrigins + (demoShop ? ", demo shop on" : "");
+                + ", admin token " + (adminToken == null ? "none" : "set") + ", origins " + allowedOrigins + (demoShop ? ", demo shop on" : "")
+                + ", staff accounts " + staff.accounts().size();
     }
 }
