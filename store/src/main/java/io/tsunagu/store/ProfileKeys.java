@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  *   PREFIX:{coupon:POOL}:free   list  codes of a pool not given out yet, in import order
  *   PREFIX:{coupon:POOL}:given  hash  member id → the code they got
  *   PREFIX:{coupon:POOL}:all    set   every code ever imported into the pool (a re-import adds none twice)
+ *   PREFIX:staff:session:HASH   hash  a staff session (HASH: sha256 of the cookie's token); expires when idle
+ *   PREFIX:staff:fails:user:USER  string  wrong passwords for a staff user name, expires with the login window
+ *   PREFIX:staff:fails:ip:ADDR    string  wrong passwords from a client address, expires with the login window
+ *   PREFIX:staff:audit          stream  staff lookups and sign-ins (who, store, member id, what, outcome), capped
  * </pre>
  * A member's code is also kept in their profile as the attribute {@code coupon:POOL}.
  */
@@ -108,5 +112,22 @@ public final class ProfileKeys {
 
     public String imported() {
         return prefix + ":imported";
+    }
+
+    /** A staff session, by the sha256 (hex) of its cookie token: a copy of Redis holds no usable cookie. */
+    public String staffSession(String tokenHash) {
+        return prefix + ":staff:session:" + tokenHash;
+    }
+
+    public String staffUserFailures(String user) {
+        return prefix + ":staff:fails:user:" + user;
+    }
+
+    public String staffIpFailures(String address) {
+        return prefix + ":staff:fails:ip:" + address;
+    }
+
+    public String staffAudit() {
+        return prefix + ":staff:audit";
     }
 }

@@ -11,6 +11,7 @@ import io.tsunagu.server.Components;
 import io.tsunagu.server.RulesHolder;
 import io.tsunagu.recs.Catalog;
 import io.tsunagu.server.content.ServerContent;
+import io.tsunagu.server.staff.AuditLog;
 import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ import java.util.Map;
  * POST /admin/v1/explain         why each campaign does (not) show, for a stored or given profile
  * GET  /admin/v1/imports         the loader's import runs, newest first ({@code ?limit=N}, default 50)
  * GET  /admin/v1/catalog         products in memory, newest first ({@code ?brand=…&category=…&limit=N})
+ * GET  /admin/v1/audit           staff lookups and sign-ins, newest first ({@code ?limit=N&before=ID&user=…&uid=…&action=…})
  * </pre>
  */
 final class AdminApi {
@@ -64,6 +66,23 @@ final class AdminApi {
         router.post("/admin/v1/explain").handler(body).handler(this::explain);
         router.get("/admin/v1/imports").handler(this::imports);
         router.get("/admin/v1/catalog").handler(this::catalog);
+        router.get("/admin/v1/audit").handler(this::audit);
+    }
+
+    // ---- staff audit log -----------------------------------------------------------------------
+
+    private void audit(RoutingContext ctx) {
+        int limit = limit(ctx.request().getParam("limit"));
+        String before = ctx.request().getParam("before");
+        if (before != null && !AuditLog.ID.matcher(before).matches()) {
+            throw ApiException.badRequest("before must be an entry id from next_before (e.g. 1764000000000-0)");
+        }
+        String user = ctx.request().getParam("user");
+        String uid = ctx.request().getParam("uid");
+        String action = ctx.request().getParam("action");
+        new AuditLog(c.store(), c.config().staff().auditMax()).read(limit, before, user, uid, action)
+                .onSuccess(page -> ApiVerticle.respond(ctx, 200, Json.write(page)))
+                .onFailure(e -> ApiVerticle.fail(ctx, 503, "unavailable", "Redis did not answer: " + e.getMessage()));
     }
 
     private void authorize(RoutingContext ctx) {

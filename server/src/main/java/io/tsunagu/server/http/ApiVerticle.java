@@ -14,6 +14,7 @@ import io.tsunagu.server.Components;
 import io.tsunagu.server.content.ServerContent;
 import io.tsunagu.server.profile.ProfileService;
 import io.tsunagu.server.profile.WriteBehind;
+import io.tsunagu.server.staff.StaffApi;
 import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -93,6 +94,7 @@ public final class ApiVerticle extends VerticleBase {
         if (c.config().demoShop()) {
             new DemoShop(c, assets).mount(router, body);
         }
+        new StaffApi(c, vertx).mount(router);
         router.route().last().handler(ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
                 + " " + ctx.request().path()));
         router.route().failureHandler(this::failure);

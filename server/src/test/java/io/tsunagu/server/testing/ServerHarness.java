@@ -50,6 +50,22 @@ public final class ServerHarness implements AutoCloseable {
     }
 
     public static ServerHarness start(String redisUrl, String prefix, Path rules, Map<String, String> extraEnv) {
+        return start(redisUrl, prefix, rules, extraEnv, null);
+    }
+
+    /** As {@link #start()}, with settings from a configuration file too (staff accounts live only there). */
+    public static ServerHarness startWithConfig(String yaml, Map<String, String> extraEnv) {
+        Path file = TestRedis.tempDir("tsunagu-config").resolve("tsunagu.yaml");
+        try {
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return start(TestRedis.shared().url(), TestRedis.prefix(), copyOfExampleRules(), extraEnv, file);
+    }
+
+    public static ServerHarness start(String redisUrl, String prefix, Path rules, Map<String, String> extraEnv,
+            Path configFile) {
         Map<String, String> env = new HashMap<>();
         env.put("TSUNAGU_PORT", "0");
         env.put("TSUNAGU_HOST", "127.0.0.1");
@@ -62,7 +78,7 @@ public final class ServerHarness implements AutoCloseable {
         env.put("TSUNAGU_EVENT_LOOPS", "2");
         env.putAll(extraEnv);
         try {
-            ServerConfig config = ConfigLoader.load(null, env);
+            ServerConfig config = ConfigLoader.load(configFile, env);
             return new ServerHarness(TsunaguServer.start(config), rules);
         } catch (Exception e) {
             throw new IllegalStateException("test server did not start: " + e.getMessage(), e);
