@@ -15,6 +15,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -84,8 +85,14 @@ public final class StaffApi {
         // hold up other blocking work. Shared by name between the event loops.
         hashing = vertx.createSharedWorkerExecutor("tsunagu-staff-passwords", Math.max(2, c.config().eventLoops()));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(4 * 1024);
-        router.get("/staff").handler(ctx -> ctx.redirect("/staff/"));
         page.mount(router);
+        router.get("/staff").handler(ctx -> {
+            if (ctx.request().path().equals("/staff")) {
+                ctx.redirect("/staff/");
+            } else {
+                ctx.next();
+            }
+        });
         router.route("/staff/api/*").handler(this::noStore);
         router.post("/staff/api/*").handler(this::sameOriginJson);
         router.post("/staff/api/login").handler(body).handler(this::login);
@@ -119,7 +126,7 @@ public final class StaffApi {
             throw new ApiException(403, "forbidden", "cross-site requests are refused");
         }
         String origin = req.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null && !origin.equals(ownOrigin(req))) {
+        if (origin != null && !origin.toLowerCase(java.util.Locale.ROOT).equals(ownOrigin(req))) {
             throw new ApiException(403, "forbidden", "requests from another origin are refused");
         }
         String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -129,10 +136,17 @@ public final class StaffApi {
         ctx.next();
     }
 
-    /** scheme://host[:port] of this server as the browser sees it. */
+    /** scheme://host[:port] of this server as the browser sees it (the port left out where it is the default). */
     private String ownOrigin(HttpServerRequest req) {
-        String host = req.getHeader(HttpHeaders.HOST);
-        return (secure(req) ? "https://" : "http://") + (host == null ? "" : host);
+        boolean tls = secure(req);
+        HostAndPort authority = req.authority();
+        if (authority == null) {
+            return null;
+        }
+        int port = authority.port();
+        boolean defaultPort = port < 0 || port == (tls ? 443 : 80);
+        return (tls ? "https://" : "http://") + authority.host().toLowerCase(java.util.Locale.ROOT)
+                + (defaultPort ? "" : ":" + port);
     }
 
     private boolean secure(HttpServerRequest req) {
