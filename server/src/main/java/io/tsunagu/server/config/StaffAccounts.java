@@ -27,6 +27,7 @@ final class StaffAccounts {
 
     static Map<String, StaffSettings.Account> read(Node node, String source, List<String> problems) {
         Map<String, StaffSettings.Account> out = new LinkedHashMap<>();
+        Set<String> seen = new java.util.HashSet<>();
         if (node == null || node instanceof Node.Scalar s && s.value() == null) {
             return out;
         }
@@ -80,7 +81,7 @@ final class StaffAccounts {
                     problems.add(where + ".password_hash: " + e.getMessage());
                 }
             }
-            if (user != null && out.containsKey(user)) {
+            if (user != null && !seen.add(user)) {
                 problems.add(where + ".user: \"" + user + "\" is listed twice");
             } else if (problems.size() == before) {
                 out.put(user, new StaffSettings.Account(user, hash, store, role, restricted));
