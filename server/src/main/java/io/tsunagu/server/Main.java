@@ -101,23 +101,31 @@ public final class Main {
             e.problems().forEach(p -> System.err.println("  " + p));
             return 2;
         }
+        String staffPassword = random().substring(0, 16);
+        config = config.withStaff(DemoData.withStaffAccount(config.staff(), staffPassword));
         TsunaguServer server = run(config);
         if (server == null) {
             return 1;
         }
         long now = System.currentTimeMillis();
         try {
-            TsunaguServer.await(DemoData.seed(server.store(), server.rules().current().policy(), now), 10);
+            // The imported catalog, if any, names the products the demo members looked at on the web.
+            for (int i = 0; i < 30 && server.catalog().current().size() == 0; i++) {
+                Thread.sleep(100);
+            }
+            TsunaguServer.await(DemoData.seed(server.store(), server.rules().current().policy(), server.catalog().current(),
+                    now), 10);
         } catch (Exception e) {
             System.err.println("tsunagu demo: cannot write the demo members: " + e.getMessage());
             server.stop();
             return 1;
         }
-        printWelcome(server.port(), config, new Identity(secret), token, now);
+        printWelcome(server.port(), config, new Identity(secret), token, staffPassword, now);
         return 0;
     }
 
-    private static void printWelcome(int port, ServerConfig config, Identity identity, String token, long now) {
+    private static void printWelcome(int port, ServerConfig config, Identity identity, String token, String staffPassword,
+            long now) {
         String base = "http://localhost:" + port;
         StringBuilder sb = new StringBuilder();
         sb.append("\nTsunagu demo is running at ").append(base).append('\n');
@@ -126,7 +134,9 @@ public final class Main {
         }
         sb.append("  rules:       ").append(config.rulesDir()).append("  (edit them: changes are live within 2 s)\n");
         sb.append("  data:        ").append(config.dataDir()).append("  (a private Redis, append-only file on)\n");
-        sb.append("  admin token: ").append(token).append("\n\n");
+        sb.append("  admin token: ").append(token).append('\n');
+        sb.append("  staff page:  ").append(base).append("/staff/  (user ").append(DemoData.STAFF_USER)
+                .append(", password ").append(staffPassword).append("; look up M-1002)\n\n");
         sb.append("Demo members (their member ids are signed with this run's site secret):\n");
         for (DemoData.Member m : DemoData.members(now)) {
             sb.append("  ").append(m.uid()).append("  ").append(m.name()).append(": ").append(m.story())

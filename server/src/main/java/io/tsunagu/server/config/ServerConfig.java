@@ -53,6 +53,11 @@ public record ServerConfig(
                 adminToken, allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop, staff);
     }
 
+    public ServerConfig withStaff(StaffSettings newStaff) {
+        return new ServerConfig(host, port, rulesDir, dataDir, redisUrl, keyPrefix, redisTimeout, siteSecret,
+                adminToken, allowedOrigins, bodyLimit, cacheMaxProfiles, cacheTtl, writeBufferMax, eventLoops, demoShop, newStaff);
+    }
+
     /** A description for the start-up log: no secrets. */
     @Override
     public String toString() {
