@@ -112,6 +112,8 @@ public final class CustomerView {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("ts", e.ts());
             put(m, "store_id", e.prop("store_id"));
+            put(m, "brand", e.prop("brand"));
+            put(m, "category", e.prop("category"));
             put(m, "quantity", e.prop("quantity"));
             put(m, "amount", e.prop("amount"));
             product(m, e, catalog);

@@ -58,11 +58,14 @@
     return 'just now';
   }
 
+  function when(ts) {
+    return new Date(ts).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  }
+
   function timeEl(ts, now) {
     const t = el('time', null, ago(ts, now));
-    const d = new Date(ts);
-    t.dateTime = d.toISOString();
-    t.title = d.toLocaleString();
+    t.dateTime = new Date(ts).toISOString();
+    t.title = when(ts);
     return t;
   }
 
@@ -184,13 +187,14 @@
     for (const u of v.upcoming || []) {
       const p = el('p');
       p.appendChild(el('strong', null, 'Booked: '));
-      p.appendChild(document.createTextNode((u.store_id || 'a store') + ', ' + ago(u.ts, c.now) + ' (' + new Date(u.ts).toLocaleString() + ')'));
+      p.appendChild(document.createTextNode((u.store_id || 'a store') + ', ' + ago(u.ts, c.now) + ' (' + when(u.ts) + ')'));
       visits.appendChild(p);
     }
     const last = el('p');
     last.appendChild(el('strong', null, 'Last store visit: '));
     last.appendChild(document.createTextNode(v.last ? (v.last.store_id || 'a store') + ', ' + ago(v.last.ts, c.now) : 'none'));
-    last.appendChild(document.createTextNode(' · ' + (v.count_365d || 0) + ' visits in the last year'));
+    const visitCount = v.count_365d || 0;
+    last.appendChild(document.createTextNode(' · ' + visitCount + (visitCount === 1 ? ' visit' : ' visits') + ' in the last year'));
     visits.appendChild(last);
 
     const views = $('recent-views');
@@ -206,8 +210,9 @@
       const li = el('li');
       const left = el('div');
       const prod = p.product || {};
-      left.appendChild(el('div', 'title', prod.name || prod.id || 'Item'));
-      left.appendChild(el('div', 'muted', [prod.brand, p.store_id, p.quantity > 1 ? '×' + p.quantity : null].filter(Boolean).join(' · ')));
+      left.appendChild(el('div', 'title', prod.name || label(p.brand || p.category || prod.id || 'item')));
+      left.appendChild(el('div', 'muted', [prod.brand || (prod.name ? p.brand : null), p.category, p.store_id,
+        p.quantity > 1 ? '×' + p.quantity : null].filter(Boolean).join(' · ')));
       const right = el('div');
       right.appendChild(el('div', null, yen(p.amount)));
       right.appendChild(timeEl(p.ts, c.now));
@@ -280,7 +285,7 @@
     switch (e.kind) {
       case 'web_view': detail = [prod.name || p.title || p.url, prod.brand].filter(Boolean).join(' · '); break;
       case 'web_cart': case 'web_purchase': case 'store_purchase':
-        detail = [prod.name || prod.id, prod.brand, p.store_id, yen(p.amount)].filter(Boolean).join(' · '); break;
+        detail = [prod.name || prod.id, prod.brand || p.brand, p.store_id, yen(p.amount)].filter(Boolean).join(' · '); break;
       case 'store_visit': case 'reservation': detail = [p.store_id, p.kind].filter(Boolean).join(' · '); break;
       case 'call': detail = [p.reason, p.duration_s ? Math.round(p.duration_s / 60) + ' min' : null].filter(Boolean).join(' · '); break;
       case 'email_sent': case 'email_open': detail = p.campaign; break;

@@ -1,0 +1,136 @@
+// The staff page in Chromium on a tablet-sized screen, against a real server (StaffBrowserTest starts it
+// with a staff account, a small catalog and the demo members, and runs this file).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, artifact, collectErrors, adminProfile } from './lib/browser.mjs';
+
+const USER = process.env.TSUNAGU_STAFF_USER;
+const PASSWORD = process.env.TSUNAGU_STAFF_PASSWORD;
+const MEMBER = process.env.TSUNAGU_MEMBER;
+
+let browser;
+
+before(async () => {
+  assert.ok(USER && PASSWORD && MEMBER, 'TSUNAGU_STAFF_USER, TSUNAGU_STAFF_PASSWORD and TSUNAGU_MEMBER are set');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A fresh browser profile on a tablet's screen (iPad-sized, landscape), with its errors collected. */
+async function fresh() {
+  const context = await browser.newContext({ viewport: { width: 1180, height: 820 }, hasTouch: true });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  return { context, page, errors };
+}
+
+async function signIn(page, user, password) {
+  await page.goto(`${BASE}/staff/`);
+  await page.locator('#login-user').fill(user);
+  await page.locator('#login-password').fill(password);
+  await page.locator('#login-submit').click();
+}
+
+async function lookUp(page, uid) {
+  await page.locator('#search-uid').fill(uid);
+  await page.locator('#search-uid').press('Enter');
+}
+
+test('a wrong password shows an error and no member data', async () => {
+  const { context, page, errors } = await fresh();
+  try {
+    await signIn(page, USER, 'not-the-password');
+    await page.locator('#login-error').filter({ hasText: 'Wrong user name or password' }).waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('#lookup-view').isVisible(), false);
+    assert.equal((await context.cookies()).length, 0, 'no session cookie');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('staff sign in, look up the demo member, and see recently viewed products and the timeline', async () => {
+  const { context, page, errors } = await fresh();
+  try {
+    await signIn(page, USER, PASSWORD);
+    await page.locator('#lookup-view').waitFor({ state: 'visible', timeout: 5000 });
+    const cookie = (await context.cookies()).find((c) => c.name === 'tsunagu_staff');
+    assert.ok(cookie, 'the session cookie is set');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'scripts cannot read the session cookie');
+
+    // The membership card's value, as a scanner types it (with its trailing whitespace).
+    await lookUp(page, `  ${MEMBER} `);
+    await page.locator('#customer').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#customer-name').innerText(), 'Aiko');
+    assert.match(await page.locator('#customer-rank').innerText(), /silver/i);
+
+    // Recently viewed: newest first, names and pictures from the catalog.
+    const profile = await adminProfile(MEMBER);
+    const views = profile.events.filter((e) => e.type === 'page_view'); // the admin API lists newest first
+    assert.ok(views.length >= 3, `the member has page views: ${JSON.stringify(profile.events.map((e) => e.type))}`);
+    const cards = page.locator('#recent-views .product');
+    assert.ok(await cards.count() >= 3);
+    assert.equal(await cards.nth(0).locator('.name').innerText(), views[0].props.title);
+    assert.equal(await cards.nth(1).locator('.name').innerText(), views[1].props.title);
+    assert.match(await cards.nth(0).locator('.meta').first().innerText(), new RegExp(views[0].props.brand));
+    assert.match(await cards.nth(0).locator('time').innerText(), /ago/);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('#recent-views .product img');
+      return img && img.complete && img.naturalWidth > 0;
+    }, null, { timeout: 5000 });
+
+    assert.match(await page.locator('#interest-brands li').first().innerText(), /kumo/);
+    assert.ok(await page.locator('#store-purchases li').count() >= 2, 'her store purchases');
+    assert.match(await page.locator('#customer-visits').innerText(), /Booked: shibuya/);
+
+    // The timeline: web and store events, newest first, an icon per kind, older ones on request.
+    const items = page.locator('#timeline li');
+    assert.equal(await items.count(), 20);
+    const kinds = await items.evaluateAll((lis) => lis.map((li) => li.dataset.kind));
+    assert.equal(kinds[0], 'reservation', 'the visit booked for tomorrow comes first');
+    assert.ok(kinds.includes('web_view'), kinds.join());
+    assert.equal(await items.locator('svg').count(), 20, 'every event has its icon');
+    await page.locator('#timeline-more').click();
+    await page.waitForFunction(() => document.querySelectorAll('#timeline li').length > 20, null, { timeout: 5000 });
+    const all = await items.evaluateAll((lis) => lis.map((li) => li.dataset.kind));
+    assert.ok(all.includes('store_purchase') && all.includes('store_visit'), all.join());
+    assert.equal(await page.locator('#timeline-more').isVisible(), false, 'nothing older left');
+    const times = await page.locator('#timeline li time').evaluateAll((ts) => ts.map((t) => Date.parse(t.dateTime)));
+    assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: artifact('staff-lookup.png'), fullPage: true });
+    assert.deepEqual(errors, [], 'no script errors, no Content-Security-Policy violations');
+  } finally {
+    await context.close();
+  }
+});
+
+test('an unknown member id says so, and signing out clears the screen and ends the session', async () => {
+  const { context, page, errors } = await fresh();
+  try {
+    await signIn(page, USER, PASSWORD);
+    await page.locator('#lookup-view').waitFor({ state: 'visible', timeout: 5000 });
+    await lookUp(page, 'M-0000000');
+    await page.locator('#lookup-message').filter({ hasText: 'no member with this id' }).waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('#customer').isVisible(), false);
+
+    await lookUp(page, MEMBER);
+    await page.locator('#customer').waitFor({ state: 'visible', timeout: 5000 });
+    await page.locator('#logout').click();
+    await page.locator('#login-view').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#customer-name').innerText().catch(() => ''), '', 'the member is off the screen');
+    const r = await page.evaluate(async (uid) => (await fetch(`/staff/api/customers/${uid}`)).status, MEMBER);
+    assert.equal(r, 401, 'the session ended on the server too');
+    await page.reload();
+    await page.locator('#login-view').waitFor({ state: 'visible', timeout: 5000 });
+    assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
