@@ -50,6 +50,17 @@ public final class LoginLimiter {
                 Request.cmd(Command.SET).arg(a).arg(0).arg("PX").arg(windowMs).arg("NX"),
                 Request.cmd(Command.INCR).arg(a),
                 Request.cmd(Command.PTTL).arg(a))).map(rs -> {
+                    // A counter must always expire (a DECR racing its expiry can recreate it without one).
+                    List<Request> heal = new java.util.ArrayList<>(2);
+                    if (number(rs.get(2)) < 0) {
+                        heal.add(Request.cmd(Command.PEXPIRE).arg(u).arg(windowMs));
+                    }
+                    if (number(rs.get(5)) < 0) {
+                        heal.add(Request.cmd(Command.PEXPIRE).arg(a).arg(windowMs));
+                    }
+                    if (!heal.isEmpty()) {
+                        store.batch(heal);
+                    }
                     // The count includes this attempt: allowed while earlier failures are below the limit.
                     boolean userBlocked = number(rs.get(1)) > maxPerUser;
                     boolean ipBlocked = number(rs.get(4)) > maxPerIp;
@@ -60,8 +71,11 @@ public final class LoginLimiter {
 
     /** The password was right: this attempt does not count. */
     public Future<Void> succeeded(String user, String address) {
-        return store.batch(List.of(Request.cmd(Command.DEL).arg(keys.staffUserFailures(user)),
-                Request.cmd(Command.DECR).arg(keys.staffIpFailures(address)))).mapEmpty();
+        String a = keys.staffIpFailures(address);
+        return store.batch(List.of(Request.cmd(Command.DEL).arg(keys.staffUserFailures(user)), Request.cmd(Command.DECR).arg(a)))
+                .compose(rs -> number(rs.get(1)) <= 0
+                        ? store.batch(List.of(Request.cmd(Command.DEL).arg(a))).mapEmpty()
+                        : Future.<Void>succeededFuture());
     }
 
     private static long number(Response r) {

@@ -258,9 +258,11 @@ public final class StaffApi {
                                     ctx.fail(new ApiException(401, "unauthorized", "wrong user name or password"));
                                     return;
                                 }
-                                limiter.succeeded(name, address).onFailure(e -> LOG.warn(
-                                        "cannot clear a staff sign-in counter: {}", e.getClass().getSimpleName()));
-                                sessions.create(name, account.password().fingerprint(), now)
+                                // The counters are settled before the answer, so the next attempt sees them.
+                                limiter.succeeded(name, address).recover(e -> {
+                                    LOG.warn("cannot clear a staff sign-in counter: {}", e.getClass().getSimpleName());
+                                    return Future.succeededFuture();
+                                }).compose(v -> sessions.create(name, account.password().fingerprint(), now))
                                         .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                                         .onFailure(e -> ctx.fail(unavailable()))
                                         .onSuccess(s -> {

@@ -181,6 +181,18 @@ class StaffServerTest {
     }
 
     @Test
+    void aFailureCounterWithoutExpiry_getsOneAgain() {
+        // As a DECR racing the counter's expiry would leave it: no TTL, so it would never reset.
+        String key = store.keys().staffIpFailures("10.9.12.1");
+        await(store.batch(List.of(Request.cmd(Command.SET).arg(key).arg(2))));
+        assertEquals(401, login("someone", "wrong-again", "10.9.12.1").statusCode());
+        Http.within(2_000, "the counter expires again", () -> {
+            long ttl = await(store.batch(List.of(Request.cmd(Command.PTTL).arg(key)))).get(0).toLong();
+            return ttl > 0 && ttl <= 15 * 60_000;
+        });
+    }
+
+    @Test
     void signIn_setsAStrictHttpOnlyCookie_andSecureOnlyOverTls() {
         HttpResponse<String> plain = login("hanako", HANAKO_PASSWORD, "10.9.3.1");
         assertEquals(200, plain.statusCode());
