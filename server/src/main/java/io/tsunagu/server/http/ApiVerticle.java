@@ -294,6 +294,21 @@ public final class ApiVerticle extends VerticleBase {
         ctx.fail(new ApiException(status, code, message));
     }
 
+    /**
+     * The endpoint of a path for the log, without what follows its third segment — where the API
+     * carries ids (/admin/v1/profiles/{id}): a member id is personal data.
+     */
+    static String endpoint(String path) {
+        int slash = -1;
+        for (int i = 0; i < 4; i++) {
+            slash = path.indexOf('/', slash + 1);
+            if (slash < 0) {
+                return path;
+            }
+        }
+        return path.substring(0, slash) + "/…";
+    }
+
     private void failure(RoutingContext ctx) {
         Throwable t = ctx.failure();
         int status;
@@ -316,7 +331,7 @@ public final class ApiVerticle extends VerticleBase {
             code = "internal";
             String ref = Requests.newId().substring(0, 12);
             message = "something went wrong on our side (reference " + ref + ")";
-            LOG.error("internal error (reference {}) on {} {}", ref, ctx.request().method(), ctx.request().path(), t);
+            LOG.error("internal error (reference {}) on {} {}", ref, ctx.request().method(), endpoint(ctx.request().path()), t);
         }
         if (status == 500) {
             c.metrics().internalErrors.increment();
