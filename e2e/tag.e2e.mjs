@@ -183,6 +183,30 @@ test('impressions and clicks reach the member\'s profile', () => inFreshPage(asy
   await eventually(async () => (await events('click')).length > 0, 5000, 'the click on the profile');
 }));
 
+test('a site on another origin: decisions and events cross with CORS, the cookie stays first-party', () =>
+  inFreshPage(async ({ context, page }) => {
+    // The shop at localhost, the server at 127.0.0.1: two origins, as a shop and its Tsunagu are.
+    const shop = BASE.replace('127.0.0.1', 'localhost');
+    await context.addInitScript((endpoint) => { window.tsunaguConfig = { endpoint }; }, BASE);
+    const preflights = [];
+    page.on('request', (r) => { if (r.method() === 'OPTIONS') preflights.push(r.url()); });
+    const decided = nextDecision(page);
+    await page.goto(`${shop}/demo/`);
+    const body = await decided;
+    assert.equal(body.identified, false);
+    await page.locator(`${SLOT('recommendations')} .tsunagu-item`).first().waitFor({ timeout: 5000 });
+    assert.deepEqual(preflights, [], 'text/plain bodies need no preflight');
+    assert.ok((await context.cookies(shop)).some((c) => c.name === 'tsunagu_vid' && c.value === body.vid),
+      'the visitor cookie belongs to the shop');
+    assert.equal((await context.cookies(BASE)).length, 0, 'and none to the server\'s origin');
+    await page.waitForTimeout(500);
+    assert.ok(!(await adminProfile(body.vid)).events.some((e) => e.type === 'impression'),
+      'no impression while the slot is below the fold');
+    await page.locator(SLOT('recommendations')).scrollIntoViewIfNeeded();
+    await eventually(async () => (await adminProfile(body.vid)).events.some((e) => e.type === 'impression'), 5000,
+      'the impression sent across origins');
+  }));
+
 test('consent off: no cookie and no requests', () => inFreshPage(async ({ context, page }) => {
   await context.addInitScript(() => {
     window.tsunagu = function () { (window.tsunagu.q = window.tsunagu.q || []).push(arguments); };

@@ -33,6 +33,7 @@ class BrowserTagTest {
             "server down: the page's default content shows within the timeout and nothing throws",
             "server too slow: slots are hidden at most the anti-flicker timeout",
             "impressions and clicks reach the member's profile",
+            "a site on another origin: decisions and events cross with CORS, the cookie stays first-party",
             "consent off: no cookie and no requests",
             "tsunagu.on('decision') hands every decision to the page");
 
@@ -41,7 +42,7 @@ class BrowserTagTest {
     @BeforeAll
     static void start() throws Exception {
         h = ServerHarness.start(TestRedis.shared().url(), TestRedis.prefix(), ServerHarness.copyOfExampleRules(),
-                Map.of("TSUNAGU_DEMO_SHOP", "true"));
+                Map.of("TSUNAGU_DEMO_SHOP", "true", "TSUNAGU_CORS_ORIGINS", "*"));
         h.seedCatalog(catalog());
         DemoData.seed(h.server.store(), h.server.rules().current().policy(), System.currentTimeMillis())
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
