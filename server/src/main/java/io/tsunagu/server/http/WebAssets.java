@@ -35,12 +35,23 @@ final class WebAssets {
 
     private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
 
-    /** The file at {@code web/PATH}, or empty if there is none (or the path could leave {@code web/}). */
+    /**
+     * The file at {@code web/PATH}, or empty if there is none (or the path could leave {@code web/}).
+     * Only files that exist are kept: paths come from requests, and remembering every miss would let
+     * anyone grow the map.
+     */
     Optional<Asset> get(String path) {
         if (!path.matches("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\\.[a-z]+")) {
             return Optional.empty();
         }
-        return cache.computeIfAbsent(path, WebAssets::load);
+        Optional<Asset> found = cache.get(path);
+        if (found == null) {
+            found = load(path);
+            if (found.isPresent()) {
+                cache.put(path, found);
+            }
+        }
+        return found;
     }
 
     /** Sends the file, or a JSON 404 if there is none. */
