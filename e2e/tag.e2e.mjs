@@ -154,11 +154,14 @@ test('server down: the page\'s default content shows within the timeout and noth
   await page.waitForTimeout(300);
 }));
 
-test('server too slow: slots are hidden at most the anti-flicker timeout', () => inFreshPage(async ({ context, page }) => {
+test('server too slow: slots are hidden, at most for the anti-flicker timeout', () => inFreshPage(async ({ context, page }) => {
   await context.route('**/v1/decide', () => { /* never answered */ });
   await page.goto(`${BASE}/demo/`);
-  const loadedAt = await (await page.waitForFunction(() => typeof window.tsunagu?.track === 'function' && performance.now(),
-    null, { timeout: 5000, polling: 5 })).jsonValue();
+  const loaded = await (await page.waitForFunction((sel) => typeof window.tsunagu?.track === 'function'
+    && { at: performance.now(), hidden: getComputedStyle(document.querySelector(sel)).visibility === 'hidden' },
+  SLOT('hero'), { timeout: 5000, polling: 5 })).jsonValue();
+  assert.equal(loaded.hidden, true, 'slots are hidden while the decision is on its way (no flicker)');
+  const loadedAt = loaded.at;
   const shownAt = await (await page.waitForFunction((sel) => {
     const s = getComputedStyle(document.querySelector(sel));
     return s.visibility !== 'hidden' && s.opacity !== '0' && performance.now();

@@ -31,7 +31,7 @@ class BrowserTagTest {
             "a Shibuya store visitor who logs in sees the store coupon, and same-brand new arrivals on a product page",
             "a single-page navigation asks for a new decision with the new page's context",
             "server down: the page's default content shows within the timeout and nothing throws",
-            "server too slow: slots are hidden at most the anti-flicker timeout",
+            "server too slow: slots are hidden, at most for the anti-flicker timeout",
             "impressions and clicks reach the member's profile",
             "a site on another origin: decisions and events cross with CORS, the cookie stays first-party",
             "consent off: no cookie and no requests",
