@@ -2,7 +2,7 @@
 // with a staff account, a small catalog and the demo members, and runs this file).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, artifact, collectErrors, adminProfile } from './lib/browser.mjs';
+import { BASE, launch, artifact, inFreshContext, adminProfile } from './lib/browser.mjs';
 
 const USER = process.env.TSUNAGU_STAFF_USER;
 const PASSWORD = process.env.TSUNAGU_STAFF_PASSWORD;
@@ -19,20 +19,9 @@ after(async () => {
   await browser?.close();
 });
 
-/**
- * Runs fn with a page in a fresh browser profile on a tablet's screen (iPad-sized, landscape), then
- * checks that the page threw nothing and broke no Content-Security-Policy rule.
- */
-async function inFreshTablet(fn) {
-  const context = await browser.newContext({ viewport: { width: 1180, height: 820 }, hasTouch: true });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  try {
-    await fn({ context, page });
-    assert.deepEqual(errors, [], 'errors in the page');
-  } finally {
-    await context.close();
-  }
+/** Runs fn with a page in a fresh browser profile on a tablet's screen (iPad-sized, landscape). */
+function inFreshTablet(fn) {
+  return inFreshContext(browser, { viewport: { width: 1180, height: 820 }, hasTouch: true }, fn);
 }
 
 async function signIn(page, user, password) {

@@ -2,7 +2,7 @@
 // the example rules, a small catalog and the demo members, and runs this file).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, artifact, collectErrors, adminProfile, eventually } from './lib/browser.mjs';
+import { BASE, launch, artifact, inFreshContext, adminProfile, eventually } from './lib/browser.mjs';
 
 let browser;
 
@@ -16,20 +16,9 @@ after(async () => {
 
 const SLOT = (name) => `[data-tsunagu-slot="${name}"]`;
 
-/**
- * Runs fn with a page in a fresh browser profile (no cookies, no storage), then checks that the page
- * threw nothing.
- */
-async function inFreshPage(fn) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  try {
-    await fn({ context, page });
-    assert.deepEqual(errors, [], 'errors in the page');
-  } finally {
-    await context.close();
-  }
+/** Runs fn with a page in a fresh browser profile, desktop-sized; the page must throw nothing. */
+function inFreshPage(fn) {
+  return inFreshContext(browser, { viewport: { width: 1100, height: 900 } }, fn);
 }
 
 /** Waits for the next answer of /v1/decide (for a page of the given type, if given) and returns its JSON. */

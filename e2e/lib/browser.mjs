@@ -1,6 +1,7 @@
 // What every browser test shares: Debian's Chromium driven by playwright-core, the server under test
 // (started by the JUnit test that runs these scripts, given in TSUNAGU_URL) and a folder for artifacts.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,6 +29,22 @@ export function launch() {
 export function artifact(name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
+}
+
+/**
+ * Runs fn with a page in a fresh browser profile (no cookies, no storage) of the given context
+ * options, then checks that the page threw nothing (script errors, Content-Security-Policy breaches).
+ */
+export async function inFreshContext(browser, options, fn) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  try {
+    await fn({ context, page });
+    assert.deepEqual(errors, [], 'errors in the page');
+  } finally {
+    await context.close();
+  }
 }
 
 /** Page errors and console errors of a page, to assert that none happened. */

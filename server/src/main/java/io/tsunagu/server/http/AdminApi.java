@@ -127,18 +127,7 @@ final class AdminApi {
     }
 
     static int limit(String param) {
-        if (param == null) {
-            return 50;
-        }
-        try {
-            int n = Integer.parseInt(param);
-            if (n >= 1 && n <= 1000) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw ApiException.badRequest("limit must be a whole number from 1 to 1000");
+        return QueryParams.limit(param, 50, 1000);
     }
 
     private static Map<String, Object> event(Event e) {

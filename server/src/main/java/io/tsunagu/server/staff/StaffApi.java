@@ -6,6 +6,7 @@ import io.tsunagu.server.Components;
 import io.tsunagu.server.config.StaffSettings;
 import io.tsunagu.server.http.ApiException;
 import io.tsunagu.server.http.Json;
+import io.tsunagu.server.http.QueryParams;
 import io.tsunagu.store.ProfileKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -334,7 +335,7 @@ public final class StaffApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("before must be a cursor from next_before or epoch milliseconds");
         }
-        int limit = limit(ctx.request().getParam("limit"));
+        int limit = QueryParams.limit(ctx.request().getParam("limit"), 20, 100);
         lookup(ctx, "timeline", (p, now) -> CustomerView.timeline(p, c.catalog().current(), before, limit, now));
     }
 
@@ -390,20 +391,6 @@ public final class StaffApi {
                 staff.account().role(), action, uid, outcome, null);
     }
 
-    private static int limit(String param) {
-        if (param == null) {
-            return 20;
-        }
-        try {
-            int n = Integer.parseInt(param);
-            if (n >= 1 && n <= 100) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw ApiException.badRequest("limit must be a whole number from 1 to 100");
-    }
 
     // ---- responses -----------------------------------------------------------------------------
 
