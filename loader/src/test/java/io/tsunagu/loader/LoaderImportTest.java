@@ -10,11 +10,10 @@ import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.server.testing.Http;
 import io.tsunagu.server.testing.ServerHarness;
 import io.tsunagu.store.EventCodec;
-import io.tsunagu.store.ProfileKeys;
 import io.tsunagu.store.RedisProfileStore;
+import io.tsunagu.store.testing.TestClient;
 import io.tsunagu.store.testing.TestRedis;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -81,7 +80,7 @@ class LoaderImportTest {
                 id: product_id
             """;
 
-    static Vertx vertx;
+    static TestClient client;
     static Redis redis;
     String prefix;
     Path dir;
@@ -91,14 +90,13 @@ class LoaderImportTest {
 
     @BeforeAll
     static void connect() {
-        vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, TestRedis.shared().url());
+        client = new TestClient();
+        redis = client.redis;
     }
 
     @AfterAll
     static void disconnect() throws Exception {
-        redis.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        client.close();
     }
 
     @BeforeEach
@@ -106,7 +104,7 @@ class LoaderImportTest {
         prefix = TestRedis.prefix();
         dir = Files.createTempDirectory("tsunagu-loader");
         Files.writeString(dir.resolve("feeds.yaml"), FEEDS);
-        store = new RedisProfileStore(redis, new ProfileKeys(prefix));
+        store = client.store(prefix);
     }
 
     int loader(String... args) {
@@ -283,7 +281,7 @@ class LoaderImportTest {
 
         // Same as one clean import into another prefix.
         String cleanPrefix = TestRedis.prefix();
-        RedisProfileStore clean = new RedisProfileStore(redis, new ProfileKeys(cleanPrefix));
+        RedisProfileStore clean = client.store(cleanPrefix);
         String before = prefix;
         prefix = cleanPrefix;
         assertEquals(0, loader("import", "pos", file.toString()));

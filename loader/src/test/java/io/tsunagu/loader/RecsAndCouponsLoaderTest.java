@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tsunagu.recs.RecsModel;
 import io.tsunagu.server.testing.Http;
 import io.tsunagu.server.testing.ServerHarness;
-import io.tsunagu.store.ProfileKeys;
 import io.tsunagu.store.RedisProfileStore;
+import io.tsunagu.store.testing.TestClient;
 import io.tsunagu.store.testing.TestRedis;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -52,7 +51,7 @@ class RecsAndCouponsLoaderTest {
                 id: code
             """;
 
-    static Vertx vertx;
+    static TestClient client;
     static Redis redis;
     String prefix;
     Path dir;
@@ -61,14 +60,13 @@ class RecsAndCouponsLoaderTest {
 
     @BeforeAll
     static void connect() {
-        vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, TestRedis.shared().url());
+        client = new TestClient();
+        redis = client.redis;
     }
 
     @AfterAll
     static void disconnect() throws Exception {
-        redis.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        client.close();
     }
 
     @BeforeEach
@@ -76,7 +74,7 @@ class RecsAndCouponsLoaderTest {
         prefix = TestRedis.prefix();
         dir = Files.createTempDirectory("tsunagu-recs-loader");
         Files.writeString(dir.resolve("feeds.yaml"), FEEDS);
-        store = new RedisProfileStore(redis, new ProfileKeys(prefix));
+        store = client.store(prefix);
         await(store.prepare());
     }
 

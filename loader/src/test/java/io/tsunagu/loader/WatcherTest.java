@@ -10,8 +10,8 @@ import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.server.testing.Http;
 import io.tsunagu.store.ProfileKeys;
 import io.tsunagu.store.RedisProfileStore;
+import io.tsunagu.store.testing.TestClient;
 import io.tsunagu.store.testing.TestRedis;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** {@code loader watch}: complete files are imported in name order, then archived or rejected. */
 class WatcherTest {
 
-    static Vertx vertx;
+    static TestClient client;
     static Redis redis;
     Path inbox;
     RedisProfileStore store;
@@ -38,20 +37,19 @@ class WatcherTest {
 
     @BeforeAll
     static void connect() {
-        vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, TestRedis.shared().url());
+        client = new TestClient();
+        redis = client.redis;
     }
 
     @AfterAll
     static void disconnect() throws Exception {
-        redis.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        client.close();
     }
 
     @BeforeEach
     void setUp() throws Exception {
         inbox = Files.createTempDirectory("tsunagu-inbox");
-        store = new RedisProfileStore(redis, new ProfileKeys(TestRedis.prefix()));
+        store = client.store(TestRedis.prefix());
         LoaderImportTest.await(store.prepare());
         feeds = FeedsLoader.parse("feeds.yaml", LoaderImportTest.FEEDS);
         log = new ByteArrayOutputStream();
@@ -125,9 +123,9 @@ class WatcherTest {
     @Test
     void whileRedisIsAway_theFileWaits_andIsImportedWhenRedisIsBack() throws Exception {
         io.tsunagu.store.RedisProcess own = TestRedis.start();
-        Redis client = Redis.createClient(vertx, own.url());
+        Redis ownClient = Redis.createClient(client.vertx, own.url());
         try {
-            RedisProfileStore away = new RedisProfileStore(client, new ProfileKeys(TestRedis.prefix()));
+            RedisProfileStore away = new RedisProfileStore(ownClient, new ProfileKeys(TestRedis.prefix()));
             LoaderImportTest.await(away.prepare());
             Watcher w = new Watcher(inbox, feeds, new Importer(away, ProfilePolicy.DEFAULT, new ImportHistory(away)), 0,
                     new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -144,7 +142,7 @@ class WatcherTest {
             assertEquals(ImportRun.IMPORTED, handled.get(0).run().status(), log.toString(StandardCharsets.UTF_8));
             assertTrue(Files.exists(inbox.resolve("archive/visits_1.csv")));
         } finally {
-            client.close();
+            ownClient.close();
             own.stop();
         }
     }

@@ -87,11 +87,13 @@ final class AdminApi {
 
     private void authorize(RoutingContext ctx) {
         if (token == null) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
             ApiVerticle.fail(ctx, 401, "unauthorized", "the admin API is off: set admin_token (TSUNAGU_ADMIN_TOKEN)");
             return;
         }
         String given = ctx.request().getHeader("Authorization");
         if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
             ApiVerticle.fail(ctx, 401, "unauthorized", "send Authorization: Bearer <admin token>");
             return;
         }

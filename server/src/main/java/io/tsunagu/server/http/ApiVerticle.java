@@ -97,7 +97,7 @@ public final class ApiVerticle extends VerticleBase {
         new StaffApi(c, vertx).mount(router);
         router.route().last().handler(ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
                 + " " + ctx.request().path()));
-        router.route().failureHandler(this::failure);
+        router.route().failureHandler(new ApiErrors(c.metrics(), c.config().bodyLimit(), false)::handle);
         HttpServerOptions options = new HttpServerOptions().setHost(c.config().host()).setPort(c.config().port())
                 .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(60);
         return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
@@ -292,58 +292,5 @@ public final class ApiVerticle extends VerticleBase {
 
     static void fail(RoutingContext ctx, int status, String code, String message) {
         ctx.fail(new ApiException(status, code, message));
-    }
-
-    /**
-     * The endpoint of a path for the log, without what follows its third segment — where the API
-     * carries ids (/admin/v1/profiles/{id}): a member id is personal data.
-     */
-    static String endpoint(String path) {
-        int slash = -1;
-        for (int i = 0; i < 4; i++) {
-            slash = path.indexOf('/', slash + 1);
-            if (slash < 0) {
-                return path;
-            }
-        }
-        return path.substring(0, slash) + "/…";
-    }
-
-    private void failure(RoutingContext ctx) {
-        Throwable t = ctx.failure();
-        int status;
-        String code;
-        String message;
-        if (t instanceof ApiException e) {
-            status = e.status();
-            code = e.code();
-            message = e.getMessage();
-        } else if (ctx.statusCode() == 413) {
-            status = 413;
-            code = "body_too_large";
-            message = "the body is larger than " + c.config().bodyLimit() + " bytes";
-        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            status = ctx.statusCode();
-            code = "bad_request";
-            message = t == null ? "the request cannot be served" : t.getMessage();
-        } else {
-            status = 500;
-            code = "internal";
-            String ref = Requests.newId().substring(0, 12);
-            message = "something went wrong on our side (reference " + ref + ")";
-            LOG.error("internal error (reference {}) on {} {}", ref, ctx.request().method(), endpoint(ctx.request().path()), t);
-        }
-        if (status == 500) {
-            c.metrics().internalErrors.increment();
-        } else if (status < 500) {
-            c.metrics().clientErrors.increment();
-        }
-        if (ctx.response().ended()) {
-            return;
-        }
-        if (status == 401) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        }
-        respond(ctx, status, Json.error(code, message));
     }
 }

@@ -4,6 +4,7 @@ import io.tsunagu.rules.RuleSet;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.server.Components;
 import io.tsunagu.server.config.StaffSettings;
+import io.tsunagu.server.http.ApiErrors;
 import io.tsunagu.server.http.ApiException;
 import io.tsunagu.server.http.Json;
 import io.tsunagu.server.http.QueryParams;
@@ -101,7 +102,11 @@ public final class StaffApi {
         router.get("/staff/api/session").handler(this::authenticate).handler(this::session);
         router.get("/staff/api/customers/:uid").handler(this::authenticate).handler(this::customer);
         router.get("/staff/api/customers/:uid/timeline").handler(this::authenticate).handler(this::timeline);
-        router.route("/staff/*").failureHandler(this::failure);
+        ApiErrors errors = new ApiErrors(c.metrics(), c.config().bodyLimit(), true);
+        router.route("/staff/*").failureHandler(ctx -> {
+            ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            errors.handle(ctx);
+        });
     }
 
     /** The audit log, for the admin API. */
@@ -400,46 +405,6 @@ public final class StaffApi {
 
     private static void respond(RoutingContext ctx, int status, Buffer body) {
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
-    }
-
-    /**
-     * Errors on staff routes as JSON. Unlike the API's handler it never logs the path (it holds a
-     * member id) nor an exception's message (a Redis error names keys, which hold member ids).
-     */
-    private void failure(RoutingContext ctx) {
-        Throwable t = ctx.failure();
-        int status;
-        String code;
-        String message;
-        if (t instanceof ApiException e) {
-            status = e.status();
-            code = e.code();
-            message = e.getMessage();
-        } else if (ctx.statusCode() == 413) {
-            status = 413;
-            code = "body_too_large";
-            message = "the body is too large";
-        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            status = ctx.statusCode();
-            code = "bad_request";
-            message = "the request cannot be served";
-        } else {
-            status = 500;
-            code = "internal";
-            String ref = StaffSessions.random(9);
-            message = "something went wrong on our side (reference " + ref + ")";
-            LOG.error("internal error on a staff route (reference {}): {}", ref, t == null ? "?" : t.getClass().getName());
-        }
-        if (status == 500) {
-            c.metrics().internalErrors.increment();
-        } else if (status < 500) {
-            c.metrics().clientErrors.increment();
-        }
-        if (ctx.response().ended()) {
-            return;
-        }
-        ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        respond(ctx, status, Json.error(code, message));
     }
 
     /** A hash to check unknown user names against, made once, as slow as a real one. */
