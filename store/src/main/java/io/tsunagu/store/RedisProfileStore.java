@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Profiles in Redis: reading one (one round trip), storing events (idempotently, with their aggregate
+ * Profiles in Redis: reading one (one round trip, see {@link ProfileRead}), storing events (idempotently, with their aggregate
  * updates, in one script call per profile), attributes, aliases and merges. The server and the loader
  * both write through this class, so there is one encoding and one set of scripts.
  *
@@ -25,8 +25,13 @@ import java.util.Map;
  */
 public final class RedisProfileStore {
 
+    /** Most event types a read asks for by default; a profile with others costs a second round trip. */
+    static final int MAX_READ_TYPES = 32;
+
     private final Redis redis;
     private final ProfileKeys keys;
+    /** The event types a read asks for: the ones profiles were seen to have, learnt as reads find them. */
+    private volatile List<String> readTypes = List.of();
 
     public RedisProfileStore(Redis redis, ProfileKeys keys) {
         this.redis = redis;
@@ -65,42 +70,48 @@ public final class RedisProfileStore {
 
     // ---- reading -------------------------------------------------------------------------------
 
-    public Request loadRequest(String pid) {
-        return Request.cmd(Command.EVALSHA).arg(Script.LOAD.sha).arg(1).arg(keys.base(pid));
+    /** A read of the profile: plain commands in one transaction, sent pipelined (one round trip). */
+    public ProfileRead read(String pid) {
+        return new ProfileRead(pid, keys, readTypes);
     }
 
     /** The profile as stored; an empty profile for an id never seen. */
     public Future<Profile> load(String pid) {
-        return send(loadRequest(pid)).map(r -> decodeProfile(pid, r));
+        ProfileRead read = read(pid);
+        return batch(read.requests()).compose(rs -> profile(read, rs, 0));
     }
 
-    /** Decodes the answer of {@link #loadRequest}. */
-    public static Profile decodeProfile(String pid, Response r) {
-        Profile.Builder b = Profile.builder(pid);
-        Response attributes = r.get(0);
-        for (int i = 0; i + 1 < attributes.size(); i += 2) {
-            b.attribute(attributes.get(i).toString(), EventCodec.decodeValue(attributes.get(i + 1).toString()));
+    /**
+     * The profile from the responses to {@code read}'s requests, found in {@code responses} from index
+     * {@code from}; reads again if the profile has event types the read did not ask for.
+     */
+    public Future<Profile> profile(ProfileRead read, List<Response> responses, int from) {
+        return profile(read, responses, from, 3);
+    }
+
+    private Future<Profile> profile(ProfileRead read, List<Response> responses, int from, int attempts) {
+        List<String> unknown = new ArrayList<>(2);
+        Profile p = read.decode(responses, from, unknown);
+        if (p != null) {
+            return Future.succeededFuture(p);
         }
-        Response meta = r.get(1);
-        for (int i = 0; i + 1 < meta.size(); i += 2) {
-            String field = meta.get(i).toString();
-            if (field.startsWith("r:")) {
-                b.retainedFrom(field.substring(2), Long.parseLong(meta.get(i + 1).toString()));
+        if (attempts <= 1) {
+            // Types keep appearing between reads: a writer is adding new ones faster than we read.
+            return Future.failedFuture(new IllegalStateException("profile's event types keep changing"));
+        }
+        List<String> types = new ArrayList<>(read.types());
+        types.addAll(unknown);
+        synchronized (this) {
+            for (String t : unknown) {
+                if (readTypes.size() < MAX_READ_TYPES && !readTypes.contains(t)) {
+                    List<String> more = new ArrayList<>(readTypes);
+                    more.add(t);
+                    readTypes = List.copyOf(more);
+                }
             }
         }
-        Response aggregates = r.get(2);
-        if (aggregates.size() > 0) {
-            String[] fields = new String[aggregates.size()];
-            for (int i = 0; i < fields.length; i++) {
-                fields[i] = aggregates.get(i).toString();
-            }
-            b.aggregateFields(fields);
-        }
-        Response events = r.get(3);
-        for (int i = 0; i < events.size(); i++) {
-            b.event(EventCodec.decode(events.get(i).toBytes()));
-        }
-        return b.build();
+        ProfileRead again = new ProfileRead(read.pid(), keys, List.copyOf(types));
+        return batch(again.requests()).compose(rs -> profile(again, rs, 0, attempts - 1));
     }
 
     // ---- writing events ------------------------------------------------------------------------

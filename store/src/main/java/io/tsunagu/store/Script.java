@@ -11,7 +11,6 @@ import java.util.HexFormat;
 /** A Lua script shipped with the store, run by its SHA1 ({@code EVALSHA}) after one {@code SCRIPT LOAD}. */
 enum Script {
     APPLY("apply.lua"),
-    LOAD("load.lua"),
     DROP("drop.lua"),
     COUPON_CLAIM("coupon_claim.lua"),
     COUPON_ADD("coupon_add.lua");

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,6 +179,21 @@ class RedisProfileStoreTest {
         Event ancient = new Event("old", "purchase", NOW - 900 * DAY, Map.of("amount", 5));
         assertEquals(new ApplyResult(0, 0, 1), await(store.apply("M-3", List.of(ancient), KEEP_10, NOW)));
         assertEquals(0, await(store.load("M-3")).events().length);
+    }
+
+    @Test
+    void load_ofTypesTheStoreHasNotReadBefore_readsThemToo_andAsksForThemFromThenOn() {
+        // A new store asks for no event types: its first read finds them in the type set and reads again.
+        Event visit = new Event("v-1", "store_visit", NOW - DAY, Map.of("store_id", "ginza"));
+        Event call = new Event("c-1", "call", NOW - 2 * DAY, Map.of("topic", "returns"));
+        await(store.apply("M-types", List.of(visit, call), KEEP_10, NOW));
+        assertSameProfile(KEEP_10.apply("M-types", Map.of(), List.of(visit, call), NOW), await(store.load("M-types")));
+        assertEquals(Set.of("store_visit", "call"), Set.copyOf(store.read("anyone").types()));
+
+        Event open = new Event("o-1", "email_open", NOW - 3 * DAY, Map.of("campaign", "autumn"));
+        await(store.apply("M-types", List.of(open), KEEP_10, NOW));
+        assertSameProfile(KEEP_10.apply("M-types", Map.of(), List.of(visit, call, open), NOW), await(store.load("M-types")));
+        assertEquals(Set.of("store_visit", "call", "email_open"), Set.copyOf(store.read("anyone").types()));
     }
 
     @Test

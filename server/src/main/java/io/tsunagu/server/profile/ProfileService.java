@@ -7,6 +7,7 @@ import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.server.Metrics;
+import io.tsunagu.store.ProfileRead;
 import io.tsunagu.store.RedisProfileStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Request;
@@ -124,16 +125,21 @@ public final class ProfileService {
     }
 
     private Future<Visitor> anonymousWithUnknownAlias(String vid) {
-        return store.batch(List.of(store.aliasRequest(vid), store.loadRequest(vid)))
+        ProfileRead read = store.read(vid);
+        List<Request> requests = new ArrayList<>(read.size() + 1);
+        requests.add(store.aliasRequest(vid));
+        requests.addAll(read.requests());
+        return store.batch(requests)
                 .timeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .compose(rs -> {
                     metrics.cacheMisses.increment();
                     String alias = text(rs.get(0));
                     aliases.put(vid, alias == null ? NO_ALIAS : alias);
                     if (alias == null) {
-                        Profile p = RedisProfileStore.decodeProfile(vid, rs.get(1));
-                        profiles.put(vid, p);
-                        return Future.succeededFuture(new Visitor(vid, vid, null, false, p, false));
+                        return store.profile(read, rs, 1).map(p -> {
+                            profiles.put(vid, p);
+                            return new Visitor(vid, vid, null, false, p, false);
+                        });
                     }
                     return profile(alias).map(p -> new Visitor(alias, vid, null, false, p, false));
                 });
@@ -141,24 +147,28 @@ public final class ProfileService {
 
     private Future<Visitor> signedWithNewAlias(String vid, String uid) {
         Profile cached = profiles.getIfPresent(uid);
-        List<Request> requests = new ArrayList<>(2);
+        ProfileRead read = cached == null ? store.read(uid) : null;
+        List<Request> requests = new ArrayList<>(read == null ? 1 : read.size() + 1);
         requests.add(store.aliasRequest(vid));
-        if (cached == null) {
-            requests.add(store.loadRequest(uid));
+        if (read != null) {
+            requests.addAll(read.requests());
         }
         return store.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(rs -> {
-            Profile member = cached;
-            if (member == null) {
+            Future<Profile> member;
+            if (read != null) {
                 metrics.cacheMisses.increment();
-                member = RedisProfileStore.decodeProfile(uid, rs.get(1));
-                profiles.put(uid, member);
+                member = store.profile(read, rs, 1).andThen(ar -> {
+                    if (ar.succeeded()) {
+                        profiles.put(uid, ar.result());
+                    }
+                });
             } else {
                 metrics.cacheHits.increment();
+                member = Future.succeededFuture(cached);
             }
             if (uid.equals(text(rs.get(0)))) {
                 aliases.put(vid, uid);
-                Profile p = member;
-                return Future.succeededFuture(new Visitor(uid, vid, uid, true, p, false));
+                return member.map(p -> new Visitor(uid, vid, uid, true, p, false));
             }
             // A merge takes a few round trips; it runs once per visitor id, so give it more time.
             return merge(vid, uid).timeout(Math.max(250, 5 * timeoutMs), TimeUnit.MILLISECONDS)
