@@ -3,7 +3,6 @@ package io.tsunagu.store;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.source.PlainJson;
 import java.io.IOException;
@@ -49,27 +48,31 @@ public final class EventCodec {
 
     /** Decodes an event as stored (UTF-8 bytes, as Redis returns them). */
     public static Event decode(byte[] s) {
-        try (JsonParser p = JSON.createParser(s)) {
+        try {
+            JsonBytes in = new JsonBytes(s);
             String id = null;
             String type = null;
             long ts = 0;
             Map<String, Object> props = Map.of();
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("not a stored event: " + new String(s, StandardCharsets.UTF_8));
+            in.expect('{');
+            if (!in.next('}')) {
+                do {
+                    String f = in.key();
+                    switch (f) {
+                        case "i" -> id = (String) in.value();
+                        case "t" -> type = (String) in.value();
+                        case "s" -> ts = in.longValue();
+                        case "p" -> props = asMap(in.value());
+                        default -> in.value();
+                    }
+                } while (in.next(','));
+                in.expect('}');
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                p.nextToken();
-                switch (f) {
-                    case "i" -> id = p.getText();
-                    case "t" -> type = p.getText();
-                    case "s" -> ts = p.getLongValue();
-                    case "p" -> props = asMap(PlainJson.read(p));
-                    default -> p.skipChildren();
-                }
+            if (type == null || !in.atEnd()) {
+                throw new IllegalArgumentException("no type, or more after the event");
             }
             return new Event(id, type, ts, props);
-        } catch (IOException x) {
+        } catch (RuntimeException x) {
             throw new IllegalArgumentException("not a stored event: " + new String(s, StandardCharsets.UTF_8), x);
         }
     }

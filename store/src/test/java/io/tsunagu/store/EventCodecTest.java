@@ -1,6 +1,16 @@
 package io.tsunagu.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import io.tsunagu.rules.source.PlainJson;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Random;
 
 import io.tsunagu.rules.profile.Event;
 import java.util.LinkedHashMap;
@@ -35,5 +45,89 @@ class EventCodecTest {
         assertEquals("3", EventCodec.encodeValue(3.0));
         assertEquals(3L, EventCodec.decodeValue("3"));
         assertEquals("text", EventCodec.decodeValue("text"), "a value someone wrote by hand is kept as text");
+    }
+
+    @Test
+    void decode_readsWhatAGenericJsonParserReads_forRandomValues() throws Exception {
+        // The stored-event reader is hand-written for speed: it must agree with Jackson on every value.
+        Random r = new Random(7);
+        JsonFactory json = JsonFactory.builder().build();
+        for (int n = 0; n < 2_000; n++) {
+            Map<String, Object> props = new LinkedHashMap<>();
+            int k = r.nextInt(6);
+            for (int j = 0; j < k; j++) {
+                props.put(randomText(r), randomValue(r, 0));
+            }
+            Event e = new Event("id-" + randomText(r), "page_view", r.nextLong() >>> 20, props);
+            String stored = EventCodec.encode(e);
+            Event back = EventCodec.decode(stored.getBytes(StandardCharsets.UTF_8));
+            Object generic;
+            try (JsonParser p = json.createParser(stored)) {
+                p.nextToken();
+                generic = PlainJson.read(p);
+            }
+            Map<?, ?> m = (Map<?, ?>) generic;
+            assertEquals(m.get("i"), back.id(), stored);
+            assertEquals(m.get("s"), back.ts(), stored);
+            Object genericProps = m.containsKey("p") ? m.get("p") : Map.of();
+            assertEquals(genericProps, new LinkedHashMap<>(back.props()), stored);
+        }
+    }
+
+    @Test
+    void decode_ofHandWrittenJson_withSpacesEscapesAndExponents() {
+        Event e = EventCodec.decode(" { \"t\" : \"call\", \"s\" : 1.7e12 , \"p\" : { \"note\" : \"a\\\"b\\u00e9\\ud83d\\ude00\\n\", "
+                + "\"big\" : 123456789012345678901234, \"neg\" : -42, \"x\" : [ true , false , null ] } } ");
+        assertEquals("call", e.type());
+        assertEquals(1_700_000_000_000L, e.ts());
+        assertEquals("a\"b\u00e9\ud83d\ude00\n", e.prop("note"));
+        assertEquals(1.2345678901234568E23, e.prop("big"));
+        assertEquals(-42L, e.prop("neg"));
+        assertEquals(Arrays.asList(true, false, null), e.prop("x"));
+    }
+
+    @Test
+    void decode_ofSomethingElse_failsWithTheText() {
+        for (String bad : List.of("", "[]", "{\"t\":\"a\"", "{\"t\":\"a\"} x", "{\"s\":1}", "{\"t\":\"a\",\"p\":{\"x\":tru}}",
+                "{\"t\":\"a\",\"p\":{\"x\":\"open}}", "{\"t\":\"a\",\"p\":{\"x\":-}}")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EventCodec.decode(bad.getBytes(StandardCharsets.UTF_8)), bad);
+            assertTrue(e.getMessage().startsWith("not a stored event: " + bad), e.getMessage());
+        }
+    }
+
+    private static Object randomValue(Random r, int depth) {
+        return switch (depth > 2 ? r.nextInt(6) : r.nextInt(8)) {
+            case 0 -> randomText(r);
+            case 1 -> r.nextLong() >> r.nextInt(64);
+            case 2 -> (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(40) - 20);
+            case 3 -> r.nextBoolean();
+            case 4 -> null;
+            case 5 -> (long) r.nextInt(100);
+            case 6 -> {
+                List<Object> l = new ArrayList<>();
+                for (int i = r.nextInt(4); i > 0; i--) {
+                    l.add(randomValue(r, depth + 1));
+                }
+                yield l;
+            }
+            default -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int i = r.nextInt(4); i > 0; i--) {
+                    m.put(randomText(r), randomValue(r, depth + 1));
+                }
+                yield m;
+            }
+        };
+    }
+
+    /** ASCII, escapes, control characters, Japanese and characters beyond the BMP. */
+    private static String randomText(Random r) {
+        String[] parts = {"a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u0001", "\u001f", "é", "渋谷", "\ud83d\ude00", "<b>"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = r.nextInt(8); i > 0; i--) {
+            sb.append(parts[r.nextInt(parts.length)]);
+        }
+        return sb.toString();
     }
 }
