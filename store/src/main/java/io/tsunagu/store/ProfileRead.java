@@ -17,7 +17,9 @@ import java.util.Set;
  * events and 300 aggregate fields, a read script spent 243 µs of Redis's time, the same commands in a
  * transaction 94 µs — a script copies every event into Lua and back. A transaction cannot read the type
  * set and then the types it names, so the read asks for the types it expects; if the profile has
- * others, {@link #decode} says so and the caller reads again with them (once per new type and server).
+ * others, {@link #decode} says so and the caller reads again with them; the store then asks for those
+ * types too (up to {@link RedisProfileStore#MAX_READ_TYPES}; beyond, a profile with a rarer type costs
+ * a second round trip whenever it is read).
  */
 public final class ProfileRead {
 
