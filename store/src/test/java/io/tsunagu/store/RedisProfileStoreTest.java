@@ -254,6 +254,23 @@ class RedisProfileStoreTest {
     }
 
     @Test
+    void load_overResp3_readsTheSameProfileAsOverResp2() {
+        // Production clients speak RESP2 (hashes come as flat arrays); a RESP3 client gets maps.
+        List<Event> events = history(7, 40);
+        await(store.apply("M-resp3", events, KEEP_10, NOW));
+        await(store.setAttributes("M-resp3", Map.of("member_rank", "gold", "nps", 9L)));
+        Redis resp3 = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.shared().url()));
+        try {
+            RedisProfileStore other = new RedisProfileStore(resp3, store.keys());
+            Profile expected = KEEP_10.apply("M-resp3", Map.of("member_rank", "gold", "nps", 9L), events, NOW);
+            assertSameProfile(expected, await(other.load("M-resp3")));
+            assertSameProfile(expected, await(store.load("M-resp3")));
+        } finally {
+            resp3.close();
+        }
+    }
+
+    @Test
     void scriptsAreReloaded_whenRedisLostThem() {
         await(redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
         assertEquals(10, await(store.apply("M-6", history(6, 10), KEEP_10, NOW)).applied());
