@@ -127,14 +127,20 @@ for _, at in ipairs(candidates) do
   end
 end
 
+local trimmed = false
 if applied > 0 then
   chunked({ 'ZADD', base .. ':i' }, new_ids, 2, false)
-  chunked({ 'SADD', base .. ':t' }, types, 1, false)
+  local new_types = {}
   for _, kind in ipairs(types) do
     local events = base .. ':e:' .. kind
-    chunked({ 'ZADD', events }, by_type[kind], 2, false)
+    local list = by_type[kind]
+    chunked({ 'ZADD', events }, list, 2, false)
     local count = redis.call('ZCARD', events)
+    if count == #list / 2 then
+      new_types[#new_types + 1] = kind -- the list did not exist before: a type new to the profile
+    end
     if count > keep then
+      trimmed = true
       local cut = count - keep
       local newest_dropped = redis.call('ZRANGE', events, cut - 1, cut - 1, 'WITHSCORES')
       redis.call('ZREMRANGEBYRANK', events, 0, cut - 1)
@@ -144,6 +150,9 @@ if applied > 0 then
         redis.call('HSET', meta, 'r:' .. kind, string.format('%d', from))
       end
     end
+  end
+  if #new_types > 0 then
+    redis.call('SADD', base .. ':t', unpack(new_types))
   end
 end
 
@@ -167,6 +176,9 @@ if #order > 0 then
   chunked({ 'HSET', aggregates }, writes, 2, false)
 end
 
--- Ids of events beyond the horizon can no longer arrive (they would be too old): forget them.
-redis.call('ZREMRANGEBYSCORE', base .. ':i', '-inf', '(' .. string.format('%d', horizon))
+-- Ids of events beyond the horizon can no longer arrive (they would be too old): forget them. Only
+-- a profile that trims keeps more ids than events, so only then can the id set outgrow its lists.
+if trimmed then
+  redis.call('ZREMRANGEBYSCORE', base .. ':i', '-inf', '(' .. string.format('%d', horizon))
+end
 return { applied, duplicates, too_old }
