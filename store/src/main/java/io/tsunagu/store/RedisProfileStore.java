@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Profiles in Redis: reading one (one round trip, see {@link ProfileRead}), storing events (idempotently, with their aggregate
- * updates, in one script call per profile), attributes, aliases and merges. The server and the loader
+ * Profiles in Redis: reading one (one round trip, see {@link ProfileRead}), storing events
+ * (idempotently, with their aggregate updates, in one script call per profile), attributes, aliases
+ * and merges. The server and the loader
  * both write through this class, so there is one encoding and one set of scripts.
  *
  * <p>Requests can also be built without sending them ({@code …Request} methods) so that callers
