@@ -197,6 +197,20 @@ class RedisProfileStoreTest {
     }
 
     @Test
+    void load_ofMoreEventTypesThanAReadAsksFor_readsThemAll() {
+        // Beyond MAX_READ_TYPES the store stops learning types; profiles with others still read whole.
+        List<Event> events = new ArrayList<>();
+        for (int t = 0; t < RedisProfileStore.MAX_READ_TYPES + 8; t++) {
+            events.add(new Event("x-" + t, "custom_" + t, NOW - t * DAY, Map.of("n", (long) t)));
+        }
+        await(store.apply("M-many", events, KEEP_10, NOW));
+        Profile expected = KEEP_10.apply("M-many", Map.of(), events, NOW);
+        assertSameProfile(expected, await(store.load("M-many")));
+        assertEquals(RedisProfileStore.MAX_READ_TYPES, store.read("anyone").types().size());
+        assertSameProfile(expected, await(store.load("M-many")));
+    }
+
+    @Test
     void load_ofAnUnknownId_isEmpty() {
         Profile p = await(store.load("nobody"));
         assertEquals(0, p.events().length);
