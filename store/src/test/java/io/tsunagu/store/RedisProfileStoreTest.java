@@ -141,6 +141,50 @@ class RedisProfileStoreTest {
     }
 
     @Test
+    void aggregateFields_asStored_areExactlyThePolicysUpdates() {
+        // Field for field, what the script stores must be the policy's updates summed, kept smallest or
+        // largest, for every kind of dimension and measure value (decimals, exponents, big numbers).
+        ProfilePolicy policy = new ProfilePolicy(1_000, 800, List.of("channel", "store_id", "brand", "category"),
+                List.of("amount", "qty"));
+        Random r = new Random(11);
+        Object[] dims = {"store", "web", "", "渋谷店", "a=b|c#d", 42L, 2.5, true, List.of("shoes", "bags", "shoes"), List.of()};
+        Object[] measures = {1200L, 12.5, "3400", "7.25", "-3", "1e3", "n/a", "", 0L, -0.1, 1.0E-7, 123456789012L};
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Map<String, Object> props = new LinkedHashMap<>();
+            for (String dim : policy.dimensions()) {
+                if (r.nextInt(4) > 0) {
+                    props.put(dim, dims[r.nextInt(dims.length)]);
+                }
+            }
+            for (String m : policy.measures()) {
+                if (r.nextInt(3) > 0) {
+                    props.put(m, measures[r.nextInt(measures.length)]);
+                }
+            }
+            String type = r.nextBoolean() ? "purchase" : "store_visit";
+            events.add(new Event("agg-" + i, type, NOW - (long) (r.nextDouble() * 700 * DAY), props));
+        }
+        for (int i = 0; i < events.size(); i += 7) {
+            await(store.apply("M-agg", events.subList(i, Math.min(events.size(), i + 7)), policy, NOW));
+        }
+        Map<String, Double> expected = new java.util.HashMap<>();
+        for (Event e : events) {
+            for (io.tsunagu.rules.profile.AggregateUpdate u : policy.updatesFor(e)) {
+                expected.merge(u.field(), u.value(), switch (u.op()) {
+                    case ADD -> Double::sum;
+                    case MIN -> Math::min;
+                    case MAX -> Math::max;
+                });
+            }
+        }
+        Map<String, Double> stored = new java.util.HashMap<>();
+        await(store.aggregateFields("M-agg")).forEach((f, v) -> stored.put(f, Double.parseDouble(v)));
+        assertEquals(new java.util.TreeSet<>(expected.keySet()), new java.util.TreeSet<>(stored.keySet()));
+        expected.forEach((f, v) -> assertEquals(v, stored.get(f), Math.abs(v) * 1e-12, f));
+    }
+
+    @Test
     void dimensionValues_withControlCharacters_storeAsTheyReadInMemory() {
         Event odd = new Event("odd-1", "store_visit", NOW - DAY, Map.of("store_id", "shi\tbu\u001eya\u001f\n"));
         await(store.apply("M-odd", List.of(odd), KEEP_10, NOW));
