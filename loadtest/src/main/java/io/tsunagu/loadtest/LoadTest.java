@@ -170,8 +170,10 @@ public final class LoadTest {
                 pids.put("server", server.pid());
                 pids.put("redis", redis.pid());
                 CpuMeter cpu = new CpuMeter(pids);
+                RedisStats.reset(redis.port());
                 Generator.Result max = ramp(g, decide, name + " ramp", cache ? (quick ? 3_000 : 5_000) : 2_000, step, server,
                         cpu);
+                report.redis(name + " ramp", RedisStats.read(redis.port()));
                 sleep(2_000);
                 double[] before = cacheCounts(server.port);
                 cpu.begin();

@@ -87,14 +87,7 @@ final class LoaderBench {
                 out.put("build_recs", Map.of("purchases", recs.purchases(), "profiles", recs.profiles(), "baskets",
                         recs.model().baskets(), "items", recs.model().size(), "seconds", recs.millis() / 1000.0));
                 // Where Redis spent its time: per command, including the calls the script made.
-                String stats = client.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INFO)
-                        .arg("commandstats")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
-                Map<String, Object> commands = new LinkedHashMap<>();
-                for (String line : stats.split("\r?\n")) {
-                    if (line.startsWith("cmdstat_")) {
-                        commands.put(line.substring(8, line.indexOf(':')), line.substring(line.indexOf(':') + 1));
-                    }
-                }
+                Map<String, String> commands = RedisStats.read(redis.port());
                 out.put("redis_commandstats", commands);
                 commands.forEach((k, v) -> System.out.println("  " + k + ": " + v));
             } finally {

@@ -11,6 +11,7 @@ final class Report {
 
     private final List<Map<String, Object>> phases = new ArrayList<>();
     private final Map<String, Object> summary = new LinkedHashMap<>();
+    private final Map<String, Object> redis = new LinkedHashMap<>();
 
     Map<String, Object> add(Generator.Result r, double hitRatio) {
         return add(r, hitRatio, null);
@@ -41,6 +42,13 @@ final class Report {
         return m;
     }
 
+    /** Redis's time per command during a phase ({@link RedisStats}). */
+    void redis(String phase, Map<String, String> commandStats) {
+        redis.put(phase, commandStats);
+        System.out.println("Redis during " + phase + ":");
+        commandStats.forEach((k, v) -> System.out.println("  " + k + ": " + v));
+    }
+
     void summary(String key, Object value) {
         summary.put(key, value);
     }
@@ -61,6 +69,7 @@ final class Report {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("summary", summary);
         all.put("phases", phases);
+        all.put("redis_commandstats", redis);
         return io.tsunagu.server.http.Json.write(all).toString();
     }
 
