@@ -206,6 +206,19 @@ public final class LoaderCli {
             }
         }
 
+        /** Brings profiles an earlier version stored to the current layout before anything is written. */
+        void migrate(ProfilePolicy policy) throws SetupException {
+            try {
+                long[] r = store.migrate(policy).toCompletionStage().toCompletableFuture().get(1, TimeUnit.HOURS);
+                if (r != null && r[1] > 0) {
+                    out.printf(Locale.ROOT, "stored profiles: %,d events of %,d profiles brought to the current layout%n",
+                            r[1], r[0]);
+                }
+            } catch (Exception e) {
+                throw new SetupException("cannot bring stored profiles to the current layout: " + e.getMessage());
+            }
+        }
+
         @Override
         public void close() {
             try {
@@ -241,6 +254,7 @@ public final class LoaderCli {
         ProfilePolicy policy = policy();
         int code = 0;
         try (Connection c = new Connection()) {
+            c.migrate(policy);
             Importer importer = new Importer(c.store, policy, new ImportHistory(c.store));
             for (String f : args.subList(1, args.size())) {
                 Path file = Path.of(f);
@@ -329,6 +343,7 @@ public final class LoaderCli {
         Map<String, Feed> feeds = feeds();
         ProfilePolicy policy = policy();
         try (Connection c = new Connection()) {
+            c.migrate(policy);
             Watcher w = new Watcher(inbox, feeds, new Importer(c.store, policy, new ImportHistory(c.store)),
                     once ? 0 : settle, out);
             if (once) {

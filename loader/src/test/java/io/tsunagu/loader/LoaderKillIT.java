@@ -84,11 +84,9 @@ class LoaderKillIT {
         }
     }
 
+    /** Spend and number of purchases: the kept purchases plus the trimmed ones the aggregates hold. */
     static List<Double> total(Profile p) {
-        var sum = p.aggregates().sum("purchase", "amount");
-        var n = p.aggregates().count("purchase");
-        return List.of(sum == null ? 0 : sum.sum(Integer.MIN_VALUE, Integer.MAX_VALUE),
-                n == null ? 0 : n.sum(Integer.MIN_VALUE, Integer.MAX_VALUE));
+        return List.of(LoaderImportTest.spend(p), LoaderImportTest.purchases(p));
     }
 
     /** Event ids stored under a prefix (each profile's id set, summed). */

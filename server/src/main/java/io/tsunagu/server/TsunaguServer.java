@@ -103,6 +103,13 @@ public final class TsunaguServer {
         } catch (Exception e) {
             LOG.warn("Redis is not answering ({}); starting anyway: decisions fail open, writes are buffered", e.getMessage());
         }
+        if (redisUp.get()) {
+            // Profiles an earlier version stored are converted before the first write (safe with others doing the same).
+            long[] migrated = await(store.migrate(rules.current().policy()), 3_600);
+            if (migrated != null && migrated[1] > 0) {
+                LOG.info("stored profiles: {} events of {} profiles brought to the current layout", migrated[1], migrated[0]);
+            }
+        }
         Identity identity = new Identity(config.siteSecret());
         if (!identity.canVerify()) {
             LOG.warn("no site_secret (TSUNAGU_SITE_SECRET): member ids cannot be verified, every request is anonymous");

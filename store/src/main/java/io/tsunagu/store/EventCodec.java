@@ -46,10 +46,17 @@ public final class EventCodec {
         return decode(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Decodes an event as stored (UTF-8 bytes, as Redis returns them). */
+    /**
+     * Decodes an event as stored (UTF-8 bytes, as Redis returns them): its JSON, followed in a profile's
+     * event list by U+001E and its compact aggregate updates (which JSON text cannot contain raw).
+     */
     public static Event decode(byte[] s) {
+        int end = 0;
+        while (end < s.length && s[end] != 0x1e) {
+            end++;
+        }
         try {
-            JsonBytes in = new JsonBytes(s);
+            JsonBytes in = new JsonBytes(s, end);
             String id = null;
             String type = null;
             long ts = 0;

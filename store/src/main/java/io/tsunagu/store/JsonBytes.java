@@ -15,22 +15,29 @@ import java.util.Map;
 final class JsonBytes {
 
     private final byte[] b;
+    private final int end;
     private int i;
 
     JsonBytes(byte[] bytes) {
+        this(bytes, bytes.length);
+    }
+
+    /** Reads {@code bytes[0, end)}. */
+    JsonBytes(byte[] bytes, int end) {
         this.b = bytes;
+        this.end = end;
     }
 
     /** Whether only whitespace is left. */
     boolean atEnd() {
         skipWs();
-        return i >= b.length;
+        return i >= end;
     }
 
     /** Consumes {@code c} (after whitespace) if it is next. */
     boolean next(char c) {
         skipWs();
-        if (i < b.length && b[i] == c) {
+        if (i < end && b[i] == c) {
             i++;
             return true;
         }
@@ -53,7 +60,7 @@ final class JsonBytes {
 
     Object value() {
         skipWs();
-        if (i >= b.length) {
+        if (i >= end) {
             throw error("unexpected end");
         }
         switch (b[i]) {
@@ -114,11 +121,11 @@ final class JsonBytes {
 
     String string() {
         skipWs();
-        if (i >= b.length || b[i] != '"') {
+        if (i >= end || b[i] != '"') {
             throw error("expected a string");
         }
         int start = ++i;
-        while (i < b.length) {
+        while (i < end) {
             byte c = b[i];
             if (c == '"') {
                 return new String(b, start, i++ - start, StandardCharsets.ISO_8859_1);
@@ -136,7 +143,7 @@ final class JsonBytes {
         StringBuilder sb = new StringBuilder(i - start + 16);
         i = start;
         int run = start;
-        while (i < b.length) {
+        while (i < end) {
             byte c = b[i];
             if (c == '"') {
                 sb.append(new String(b, run, i - run, StandardCharsets.UTF_8));
@@ -148,7 +155,7 @@ final class JsonBytes {
                 continue;
             }
             sb.append(new String(b, run, i - run, StandardCharsets.UTF_8));
-            if (i + 1 >= b.length) {
+            if (i + 1 >= end) {
                 break;
             }
             byte e = b[i + 1];
@@ -161,7 +168,7 @@ final class JsonBytes {
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
                 case 'u' -> {
-                    if (i + 4 > b.length) {
+                    if (i + 4 > end) {
                         throw error("bad \\u escape");
                     }
                     sb.append((char) Integer.parseInt(new String(b, i, 4, StandardCharsets.ISO_8859_1), 16));
@@ -177,10 +184,10 @@ final class JsonBytes {
     private Object number() {
         int start = i;
         boolean integer = true;
-        if (i < b.length && b[i] == '-') {
+        if (i < end && b[i] == '-') {
             i++;
         }
-        while (i < b.length) {
+        while (i < end) {
             byte c = b[i];
             if (c >= '0' && c <= '9') {
                 i++;
@@ -219,7 +226,7 @@ final class JsonBytes {
 
     private void literal(String word) {
         int n = word.length();
-        if (i + n > b.length) {
+        if (i + n > end) {
             throw error("unexpected end");
         }
         for (int k = 0; k < n; k++) {
@@ -231,7 +238,7 @@ final class JsonBytes {
     }
 
     private void skipWs() {
-        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+        while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
             i++;
         }
     }

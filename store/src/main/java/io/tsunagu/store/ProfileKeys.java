@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
  * one script can change them atomically:
  * <pre>
  *   PREFIX:{pid}:a         hash    attribute → JSON value
- *   PREFIX:{pid}:e:TYPE    zset    kept events of one type, scored by time, member = encoded event
+ *   PREFIX:{pid}:e:TYPE    zset    kept events of one type, scored by time, member = encoded event,
+ *                                  U+001E, its compact aggregate updates (added when it is trimmed)
  *   PREFIX:{pid}:t         set     the event types the profile has
  *   PREFIX:{pid}:i         zset    ids of every event stored within the horizon (also trimmed ones)
- *   PREFIX:{pid}:g         hash    daily aggregates (field names: see rules' Aggregates)
+ *   PREFIX:{pid}:g         hash    daily aggregates of the trimmed events (field names: see rules' Aggregates)
  *   PREFIX:{pid}:m         hash    r:TYPE → retained-from time of TYPE; merged:VID → 1
  *   PREFIX:alias:{vid}     string  the member id a visitor id belongs to
  *   PREFIX:changes         channel "origin\npid\npid…": profiles that changed ("#catalog": the catalog did)
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  *   PREFIX:import-runs     hash    import run id → the run (JSON)
  *   PREFIX:imported        hash    sha256 of an imported file → the id of the run that imported it
  *   PREFIX:recs            string  the recommendation model (gzip), written by build-recs
+ *   PREFIX:format          string  "2" once every profile is in the layout above (FormatMigration)
  *   PREFIX:{coupon:POOL}:free   list  codes of a pool not given out yet, in import order
  *   PREFIX:{coupon:POOL}:given  hash  member id → the code they got
  *   PREFIX:{coupon:POOL}:all    set   every code ever imported into the pool (a re-import adds none twice)
@@ -91,6 +93,11 @@ public final class ProfileKeys {
 
     public String catalog() {
         return prefix + ":catalog";
+    }
+
+    /** The layout version the store's profiles are in (see {@link FormatMigration}). */
+    public String format() {
+        return prefix + ":format";
     }
 
     public String recs() {

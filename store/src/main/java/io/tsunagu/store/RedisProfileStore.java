@@ -52,6 +52,15 @@ public final class RedisProfileStore {
         return redis.batch(loads).mapEmpty();
     }
 
+    /**
+     * Converts profiles an earlier version stored to the current layout (see {@link FormatMigration});
+     * quick when the store is current. The answer is {profiles looked at, events converted}, or null
+     * when there was nothing to do.
+     */
+    public Future<long[]> migrate(ProfilePolicy policy) {
+        return new FormatMigration(redis, keys, policy).run();
+    }
+
     /** Sends requests pipelined; reloads the scripts once if Redis lost them (it restarted). */
     public Future<List<Response>> batch(List<Request> requests) {
         return redis.batch(requests).recover(e -> isNoScript(e)
@@ -119,19 +128,21 @@ public final class RedisProfileStore {
 
     /** Stores events of one profile; duplicates (by id) and events beyond the horizon are ignored. */
     public Request applyRequest(String pid, List<Event> events, ProfilePolicy policy, long now) {
-        return apply(pid, events, updates(events, policy), policy, now, "", List.of(), Map.of());
+        return apply(pid, events, compactUpdates(events, policy), policy, now, "", List.of(), Map.of());
     }
 
-    /** As {@link #applyRequest(String, List, ProfilePolicy, long)}, with each event's updates already computed. */
-    public Request applyRequest(String pid, List<Event> events, List<List<AggregateUpdate>> updates, ProfilePolicy policy,
-            long now) {
+    /**
+     * As {@link #applyRequest(String, List, ProfilePolicy, long)}, with each event's updates already
+     * computed ({@link ProfilePolicy#compactUpdates}).
+     */
+    public Request applyRequest(String pid, List<Event> events, List<String> updates, ProfilePolicy policy, long now) {
         return apply(pid, events, updates, policy, now, "", List.of(), Map.of());
     }
 
-    private static List<List<AggregateUpdate>> updates(List<Event> events, ProfilePolicy policy) {
-        List<List<AggregateUpdate>> out = new ArrayList<>(events.size());
+    private static List<String> compactUpdates(List<Event> events, ProfilePolicy policy) {
+        List<String> out = new ArrayList<>(events.size());
         for (Event e : events) {
-            out.add(policy.updatesFor(e));
+            out.add(policy.compactUpdates(e));
         }
         return out;
     }
@@ -145,7 +156,7 @@ public final class RedisProfileStore {
         return new ApplyResult(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong());
     }
 
-    private Request apply(String pid, List<Event> events, List<List<AggregateUpdate>> eventUpdates, ProfilePolicy policy,
+    private Request apply(String pid, List<Event> events, List<String> eventUpdates, ProfilePolicy policy,
             long now, String marker, List<AggregateUpdate> guarded, Map<String, Object> guardedAttributes) {
         Request r = Request.cmd(Command.EVALSHA).arg(Script.APPLY.sha).arg(1).arg(keys.base(pid))
                 .arg(policy.maxEventsPerType()).arg(policy.horizon(now)).arg(marker)
@@ -154,14 +165,9 @@ public final class RedisProfileStore {
             r.arg(u.field()).arg(op(u)).arg(value(u));
         }
         guardedAttributes.forEach((k, v) -> r.arg(k).arg(EventCodec.encodeValue(v)));
-        StringBuilder packed = new StringBuilder(256);
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
-            packed.setLength(0);
-            for (AggregateUpdate u : eventUpdates.get(i)) {
-                packed.append(u.field()).append('\u001f').append(op(u)).append('\u001f').append(value(u)).append('\u001e');
-            }
-            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(packed.toString());
+            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(eventUpdates.get(i));
         }
         return r;
     }
@@ -175,8 +181,7 @@ public final class RedisProfileStore {
     }
 
     private static String value(AggregateUpdate u) {
-        double v = u.value();
-        return v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15 ? Long.toString((long) v) : Double.toString(v);
+        return ProfilePolicy.number(u.value());
     }
 
     // ---- attributes ----------------------------------------------------------------------------
@@ -245,42 +250,29 @@ public final class RedisProfileStore {
     /**
      * Merges an anonymous visitor's profile into a member's, exactly once even when several requests
      * do it at the same time: events are applied by id (repeats are ignored), and what only the
-     * aggregates still know (trimmed events) plus the attributes are added under a once-marker.
+     * aggregates know (trimmed events) plus the attributes are added under a once-marker.
      *
      * @param anonymousAggregates the anonymous profile's raw aggregate fields
      */
     public Future<ApplyResult> merge(Profile anonymous, Map<String, String> anonymousAggregates, String uid,
             ProfilePolicy policy, long now) {
         List<Event> events = List.of(anonymous.events());
-        Map<String, Double> kept = new HashMap<>();
-        for (Event e : events) {
-            for (AggregateUpdate u : policy.updatesFor(e)) {
-                if (u.op() == AggregateUpdate.Op.ADD) {
-                    kept.merge(u.field(), u.value(), Double::sum);
-                }
-            }
-        }
-        // Aggregate fields minus what the kept events will add again = the trimmed events' share.
+        // The anonymous aggregates hold exactly its trimmed events: they are added as they are, once;
+        // its kept events are stored by id like any others.
         List<AggregateUpdate> trimmedShare = new ArrayList<>();
         anonymousAggregates.forEach((field, text) -> {
-            double total;
+            double value;
             try {
-                total = Double.parseDouble(text);
+                value = Double.parseDouble(text);
             } catch (NumberFormatException e) {
                 return;
             }
-            if (field.startsWith("lo|") || field.startsWith("first|")) {
-                trimmedShare.add(new AggregateUpdate(field, AggregateUpdate.Op.MIN, total));
-            } else if (field.startsWith("hi|") || field.startsWith("last|")) {
-                trimmedShare.add(new AggregateUpdate(field, AggregateUpdate.Op.MAX, total));
-            } else {
-                double rest = total - kept.getOrDefault(field, 0.0);
-                if (Math.abs(rest) > 1e-9) {
-                    trimmedShare.add(new AggregateUpdate(field, AggregateUpdate.Op.ADD, rest));
-                }
-            }
+            AggregateUpdate.Op op = field.startsWith("lo|") || field.startsWith("first|") ? AggregateUpdate.Op.MIN
+                    : field.startsWith("hi|") || field.startsWith("last|") ? AggregateUpdate.Op.MAX
+                    : AggregateUpdate.Op.ADD;
+            trimmedShare.add(new AggregateUpdate(field, op, value));
         });
-        return send(apply(uid, events, updates(events, policy), policy, now, "merged:" + anonymous.id(), trimmedShare,
+        return send(apply(uid, events, compactUpdates(events, policy), policy, now, "merged:" + anonymous.id(), trimmedShare,
                 anonymous.attributes()))
                 .map(RedisProfileStore::result);
     }

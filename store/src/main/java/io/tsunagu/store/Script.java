@@ -12,6 +12,7 @@ import java.util.HexFormat;
 enum Script {
     APPLY("apply.lua"),
     DROP("drop.lua"),
+    MIGRATE("migrate.lua"),
     COUPON_CLAIM("coupon_claim.lua"),
     COUPON_ADD("coupon_add.lua");
 

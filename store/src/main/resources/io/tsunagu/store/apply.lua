@@ -1,5 +1,8 @@
--- Applies events to one profile, atomically. Each event is stored only if its id is new, then its
--- aggregate updates are applied: a retried request or a re-imported row never counts twice.
+-- Applies events to one profile, atomically. Each event is stored only if its id is new: a retried
+-- request or a re-imported row never counts twice. The daily aggregates hold only the events trimmed
+-- off their type's list: a stored event carries its compact updates (member = encoded \30 updates),
+-- and they are added to the aggregates when the event is trimmed, so a profile that keeps all its
+-- events never touches its aggregates.
 --
 -- KEYS[1]  the profile's key base, "<prefix>:{<pid>}"
 -- ARGV[1]  events kept per type (older ones are trimmed; their ids stay known)
@@ -9,14 +12,17 @@
 -- ARGV[5]  number of guarded attributes (field, json), set only where not already set
 -- then     the guarded updates (field, op, value), the guarded attributes, and events:
 --          id, type, ts, encoded, updates
---          where updates is packed into one argument (one argument per update would cost the client
---          far more to encode): field \31 op \31 value, each followed by \30
+--          where updates is the event's dimension values and measures (ProfilePolicy.compactUpdates):
+--          dim=value pairs joined by \31, then \30, then measure=number pairs joined by \31; the
+--          script spells them out as the aggregate fields ProfilePolicy.updatesFor names (see
+--          rules' Aggregates for the field names)
 -- ops: "+" add, "<" keep the minimum, ">" keep the maximum
 -- returns  { applied, duplicates, too_old }
 --
 -- The cost of a script is mostly its calls into Redis, so the work is done in a fixed number of
 -- calls whatever the number of events: one id lookup for all events, one insert per event type, and
--- the aggregate updates of all new events summed here, read with one HMGET and written with one HSET.
+-- the aggregate updates of all trimmed events summed here, read with one HMGET and written with one
+-- HSET.
 local base = KEYS[1]
 local keep = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
@@ -42,6 +48,16 @@ local function chunked(head, list, step, collect)
   return out
 end
 
+-- The lowest n members of a sorted set with their scores (member, score, …), read in chunks.
+local function chunked_range(key, n)
+  local out = {}
+  for from = 0, n - 1, CHUNK do
+    local r = redis.call('ZRANGE', key, from, math.min(n, from + CHUNK) - 1, 'WITHSCORES')
+    for k = 1, #r do out[#out + 1] = r[k] end
+  end
+  return out
+end
+
 -- Aggregate updates, combined per field before they are written.
 local acc = {}
 local order = {}
@@ -56,6 +72,33 @@ local function update(field, op, value)
     a[2] = a[2] + v
   elseif (op == '<' and v < a[2]) or (op == '>' and v > a[2]) then
     a[2] = v
+  end
+end
+
+-- The aggregate updates of one event of type kind at time ts (epoch ms), from its compact form.
+local function expand(kind, ts, compact)
+  local prefix = string.format('%d', math.floor(ts / 86400000)) .. '|' .. kind
+  update('n|' .. prefix, '+', 1)
+  update('first|' .. kind, '<', ts)
+  update('last|' .. kind, '>', ts)
+  local sep = string.find(compact, '\30', 1, true) or (#compact + 1)
+  local dims = {}
+  for pair in string.gmatch(string.sub(compact, 1, sep - 1), '[^\31]+') do
+    dims[#dims + 1] = pair
+    update('n|' .. prefix .. '|' .. pair, '+', 1)
+  end
+  for pair in string.gmatch(string.sub(compact, sep + 1), '[^\31]+') do
+    local eq = string.find(pair, '=', 1, true)
+    local x = eq and tonumber(string.sub(pair, eq + 1))
+    if x then
+      local head = prefix .. '#' .. string.sub(pair, 1, eq - 1)
+      update('s|' .. head, '+', x)
+      update('lo|' .. head, '<', x)
+      update('hi|' .. head, '>', x)
+      for _, d in ipairs(dims) do
+        update('s|' .. head .. '|' .. d, '+', x)
+      end
+    end
   end
 end
 
@@ -120,10 +163,7 @@ for _, at in ipairs(candidates) do
       types[#types + 1] = kind
     end
     list[#list + 1] = ts
-    list[#list + 1] = encoded
-    for field, op, value in string.gmatch(updates, '([^\31\30]*)\31([^\31\30]*)\31([^\31\30]*)\30') do
-      update(field, op, value)
-    end
+    list[#list + 1] = encoded .. '\30' .. updates
   end
 end
 
@@ -142,9 +182,17 @@ if applied > 0 then
     if count > keep then
       trimmed = true
       local cut = count - keep
-      local newest_dropped = redis.call('ZRANGE', events, cut - 1, cut - 1, 'WITHSCORES')
+      -- The trimmed events' updates go into the aggregates now: they hold exactly the trimmed events.
+      local dropped = chunked_range(events, cut)
+      for k = 1, #dropped, 2 do
+        local member = dropped[k]
+        local sep = string.find(member, '\30', 1, true)
+        if sep then
+          expand(kind, tonumber(dropped[k + 1]), string.sub(member, sep + 1))
+        end
+      end
       redis.call('ZREMRANGEBYRANK', events, 0, cut - 1)
-      local from = tonumber(newest_dropped[2]) + 1
+      local from = tonumber(dropped[#dropped]) + 1
       local current = tonumber(redis.call('HGET', meta, 'r:' .. kind))
       if not current or from > current then
         redis.call('HSET', meta, 'r:' .. kind, string.format('%d', from))

@@ -99,6 +99,21 @@ class RedisProfileStoreTest {
         return events;
     }
 
+    /** The aggregate fields of {@code events} under {@code policy}: their updates summed, kept smallest or largest. */
+    static Map<String, Double> fields(List<Event> events, ProfilePolicy policy) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (Event e : events) {
+            for (io.tsunagu.rules.profile.AggregateUpdate u : policy.updatesFor(e)) {
+                out.merge(u.field(), u.value(), switch (u.op()) {
+                    case ADD -> Double::sum;
+                    case MIN -> Math::min;
+                    case MAX -> Math::max;
+                });
+            }
+        }
+        return out;
+    }
+
     static void assertSameProfile(Profile expected, Profile actual) {
         for (String type : List.of("store_visit", "purchase", "page_view")) {
             assertEquals(Arrays.asList(expected.events(type)).toString(), Arrays.asList(actual.events(type)).toString(), type);
@@ -142,9 +157,9 @@ class RedisProfileStoreTest {
 
     @Test
     void aggregateFields_asStored_areExactlyThePolicysUpdates() {
-        // Field for field, what the script stores must be the policy's updates summed, kept smallest or
-        // largest, for every kind of dimension and measure value (decimals, exponents, big numbers).
-        ProfilePolicy policy = new ProfilePolicy(1_000, 800, List.of("channel", "store_id", "brand", "category"),
+        // Field for field, what the script stores must be the trimmed events' updates (ProfilePolicy.updatesFor)
+        // summed, kept smallest or largest, for every kind of dimension and measure value.
+        ProfilePolicy policy = new ProfilePolicy(20, 800, List.of("channel", "store_id", "brand", "category"),
                 List.of("amount", "qty"));
         Random r = new Random(11);
         Object[] dims = {"store", "web", "", "渋谷店", "a=b|c#d", 42L, 2.5, true, List.of("shoes", "bags", "shoes"), List.of()};
@@ -168,16 +183,14 @@ class RedisProfileStoreTest {
         for (int i = 0; i < events.size(); i += 7) {
             await(store.apply("M-agg", events.subList(i, Math.min(events.size(), i + 7)), policy, NOW));
         }
-        Map<String, Double> expected = new java.util.HashMap<>();
-        for (Event e : events) {
-            for (io.tsunagu.rules.profile.AggregateUpdate u : policy.updatesFor(e)) {
-                expected.merge(u.field(), u.value(), switch (u.op()) {
-                    case ADD -> Double::sum;
-                    case MIN -> Math::min;
-                    case MAX -> Math::max;
-                });
-            }
+        // The aggregates hold the trimmed events: all but the newest 20 of each type.
+        List<Event> trimmed = new ArrayList<>();
+        for (String type : List.of("purchase", "store_visit")) {
+            List<Event> ofType = new ArrayList<>(events.stream().filter(e -> e.type().equals(type)).toList());
+            ofType.sort(java.util.Comparator.comparingLong(Event::ts));
+            trimmed.addAll(ofType.subList(0, ofType.size() - 20));
         }
+        Map<String, Double> expected = fields(trimmed, policy);
         Map<String, Double> stored = new java.util.HashMap<>();
         await(store.aggregateFields("M-agg")).forEach((f, v) -> stored.put(f, Double.parseDouble(v)));
         assertEquals(new java.util.TreeSet<>(expected.keySet()), new java.util.TreeSet<>(stored.keySet()));
@@ -186,11 +199,16 @@ class RedisProfileStoreTest {
 
     @Test
     void dimensionValues_withControlCharacters_storeAsTheyReadInMemory() {
+        // Kept only one event a type: the odd one is trimmed, so its value is in the aggregates.
+        ProfilePolicy keep1 = new ProfilePolicy(1, 800, KEEP_10.dimensions(), KEEP_10.measures());
         Event odd = new Event("odd-1", "store_visit", NOW - DAY, Map.of("store_id", "shi\tbu\u001eya\u001f\n"));
-        await(store.apply("M-odd", List.of(odd), KEEP_10, NOW));
+        Event next = new Event("odd-2", "store_visit", NOW, Map.of("store_id", "ginza"));
+        await(store.apply("M-odd", List.of(odd, next), keep1, NOW));
         Profile loaded = await(store.load("M-odd"));
         assertEquals(List.of("shi bu ya  "), loaded.aggregates().values("store_visit", "store_id"));
-        assertSameProfile(KEEP_10.apply("M-odd", Map.of(), List.of(odd), NOW), loaded);
+        assertEquals("shi\tbu\u001eya\u001f\n", EventCodec.decode(EventCodec.encode(odd)).prop("store_id"),
+                "the stored event keeps the value as sent");
+        assertSameProfile(keep1.apply("M-odd", Map.of(), List.of(odd, next), NOW), loaded);
     }
 
     @Test
@@ -252,6 +270,44 @@ class RedisProfileStoreTest {
         assertSameProfile(expected, await(store.load("M-many")));
         assertEquals(RedisProfileStore.MAX_READ_TYPES, store.read("anyone").types().size());
         assertSameProfile(expected, await(store.load("M-many")));
+    }
+
+    @Test
+    void migrate_convertsAProfileStoredInFormat1_exactlyOnce() {
+        // Format 1, as earlier versions stored it: kept events as plain JSON, aggregates of every event.
+        List<Event> events = history(21, 90);
+        Profile expected = KEEP_10.apply("M-old", Map.of(), events, NOW);
+        String base = store.keys().base("M-old");
+        List<Request> writes = new ArrayList<>();
+        for (Event e : events) {
+            writes.add(Request.cmd(Command.ZADD).arg(base + ":i").arg(e.ts()).arg(e.id()));
+        }
+        fields(events, KEEP_10).forEach((f, v) -> writes.add(Request.cmd(Command.HSET).arg(base + ":g").arg(f).arg(ProfilePolicy.number(v))));
+        for (String type : List.of("store_visit", "purchase", "page_view")) {
+            writes.add(Request.cmd(Command.SADD).arg(base + ":t").arg(type));
+            for (Event e : expected.events(type)) {
+                writes.add(Request.cmd(Command.ZADD).arg(base + ":e:" + type).arg(e.ts()).arg(EventCodec.encode(e)));
+            }
+            if (expected.retainedFrom(type) != Long.MIN_VALUE) {
+                writes.add(Request.cmd(Command.HSET).arg(base + ":m").arg("r:" + type).arg(expected.retainedFrom(type)));
+            }
+        }
+        await(redis.batch(writes));
+
+        long[] done = await(store.migrate(KEEP_10));
+        assertEquals(expected.events().length, done[1], "every kept event converted");
+        assertSameProfile(expected, await(store.load("M-old")));
+        assertNull(await(store.migrate(KEEP_10)), "the store is marked current");
+
+        await(redis.send(Request.cmd(Command.DEL).arg(store.keys().format())));
+        assertEquals(0, await(store.migrate(KEEP_10))[1], "a second pass converts nothing");
+        assertSameProfile(expected, await(store.load("M-old")));
+
+        List<Event> more = history(22, 30);
+        await(store.apply("M-old", more, KEEP_10, NOW));
+        List<Event> both = new ArrayList<>(events);
+        both.addAll(more);
+        assertSameProfile(KEEP_10.apply("M-old", Map.of(), both, NOW), await(store.load("M-old")));
     }
 
     @Test

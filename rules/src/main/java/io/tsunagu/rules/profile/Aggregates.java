@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A profile's compact history: per event type and UTC day, counts, per-value counts for the
- * policy's dimensions (store, brand, …) and sums/min/max of its measures (amount). Long windows
- * ("spend in 365 days", "brands bought in two years") stay exact after old events have been trimmed
- * from the profile.
+ * A profile's compact history of its trimmed events (those older than the events it keeps of their
+ * type): per event type and UTC day, counts, per-value counts for the policy's dimensions (store,
+ * brand, …) and sums/min/max of its measures (amount); the first and last time of each type. Long
+ * windows ("spend in 365 days", "brands bought in two years") stay exact after old events have been
+ * trimmed: a trait reads the kept events and, for the part of its window before them, these.
  *
  * <p>Stored as one flat hash; the field names are the format, so the store and the loader only
  * apply {@link AggregateUpdate}s and never interpret them:
@@ -300,12 +301,12 @@ public final class Aggregates {
         return values.getOrDefault(type + "|" + dim, List.of());
     }
 
-    /** Epoch ms of the first event of {@code type}, or null. */
+    /** Epoch ms of the first trimmed event of {@code type}, or null. */
     public Long first(String type) {
         return first.get(type);
     }
 
-    /** Epoch ms of the last event of {@code type}, or null. */
+    /** Epoch ms of the last trimmed event of {@code type}, or null. */
     public Long last(String type) {
         return last.get(type);
     }

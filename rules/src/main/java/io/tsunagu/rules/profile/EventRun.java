@@ -1,6 +1,8 @@
 package io.tsunagu.rules.profile;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -102,27 +104,28 @@ public final class EventRun {
         return new EventRun(next, 0, kept, new AtomicInteger(kept));
     }
 
-    /** The newest event that {@link #plus} dropped from {@code before}, or null if none was dropped. */
-    static Event newestDropped(EventRun before, EventRun after, Event added) {
+    /**
+     * The events {@link #plus} dropped going from {@code before} to {@code after} by adding
+     * {@code added} — the oldest of them, the added one included if it was older than all it had to
+     * beat — oldest first; usually none or one (more only when the limit was lowered).
+     */
+    static List<Event> dropped(EventRun before, EventRun after, Event added) {
         int dropped = before.size() + 1 - after.size();
         if (dropped <= 0) {
-            return null;
+            return List.of();
         }
-        // The dropped ones are the oldest of before + added, in time order.
         Event[] b = before.buffer;
-        Event newest = null;
-        int taken = 0;
+        List<Event> out = new ArrayList<>(dropped);
         int i = before.from;
         boolean addedTaken = false;
-        while (taken < dropped) {
+        while (out.size() < dropped) {
             if (!addedTaken && (i >= before.to || added.ts() < b[i].ts())) {
-                newest = added;
+                out.add(added);
                 addedTaken = true;
             } else {
-                newest = b[i++];
+                out.add(b[i++]);
             }
-            taken++;
         }
-        return newest;
+        return out;
     }
 }

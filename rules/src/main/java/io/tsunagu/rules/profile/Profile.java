@@ -26,9 +26,9 @@ public final class Profile {
     private static final int MAX_PENDING = 128;
 
     /**
-     * Events added since the aggregates were last built, newest first, with the policy they were
-     * stored under: their updates are derived again when the aggregates are read (holding the updates
-     * themselves would cost several times the memory per page view).
+     * Events trimmed since the aggregates were last built, newest first, with the policy in force:
+     * their updates are derived again when the aggregates are read (holding the updates themselves
+     * would cost several times the memory per page view).
      */
     private record Pending(Event event, ProfilePolicy policy, Pending older, int count) {
         List<AggregateUpdate> updates() {
@@ -172,7 +172,7 @@ public final class Profile {
     /**
      * This profile after {@code additions} were stored under {@code policy} at {@code now}: each new
      * event (by id) joins its type's events in time order, the oldest beyond the policy's limit are
-     * trimmed, and the aggregates take the event's updates — what the store does, so that a cached
+     * trimmed, and the aggregates take the trimmed events' updates — what the store does, so that a cached
      * snapshot stays exact without being read back. Events older than the policy's horizon are not
      * stored, as in the store.
      *
@@ -180,7 +180,7 @@ public final class Profile {
      * a trimmed event, which only the store remembers): check {@link #appendsExactly} first and read
      * the profile back from the store instead. Such events are ignored here.
      *
-     * <p>The aggregates take the events' updates when they are next read ({@link #aggregates()}).
+     * <p>The aggregates take the trimmed events' updates when they are next read ({@link #aggregates()}).
      */
     public Profile withEvents(List<Event> additions, ProfilePolicy policy, long now) {
         Runs types = byType;
@@ -200,16 +200,19 @@ public final class Profile {
                 continue;
             }
             EventRun run = old.plus(e, policy.maxEventsPerType());
-            Event dropped = EventRun.newestDropped(old, run, e);
-            if (dropped != null) {
-                long from = dropped.ts() + 1;
+            List<Event> dropped = EventRun.dropped(old, run, e);
+            if (!dropped.isEmpty()) {
+                long from = dropped.get(dropped.size() - 1).ts() + 1;
                 if (from > retained.getOrDefault(e.type(), Long.MIN_VALUE)) {
                     retained = retained == retainedFrom ? new HashMap<>(retainedFrom) : retained;
                     retained.put(e.type(), from);
                 }
+                // The aggregates hold the trimmed events, as in the store.
+                for (Event d : dropped) {
+                    next = new Pending(d, policy, next, next == null ? 1 : next.count + 1);
+                }
             }
             types = types.with(e.type(), run);
-            next = new Pending(e, policy, next, next == null ? 1 : next.count + 1);
         }
         if (types == byType) {
             return this;

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * What a profile keeps: the most recent {@code maxEventsPerType} events of each type, and daily
- * aggregates for {@code aggregateDays} days, with per-value counts for the {@code dimensions} and
- * sums, minima and maxima of the {@code measures}.
+ * aggregates of the older (trimmed) events for {@code aggregateDays} days, with per-value counts for
+ * the {@code dimensions} and sums, minima and maxima of the {@code measures}.
  *
  * <p>Keeping events per type (rather than the last N of all) means a busy web browser's page views
  * never push their store visits out of the profile.
@@ -77,6 +77,42 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #updatesFor} in the compact form the store's apply script expands, knowing the event's type
+     * and time: the event's dimension values as {@code dim=value} joined by U+001F, then U+001E, then its
+     * measures as {@code measure=number} joined by U+001F. A fifth of the bytes of the spelled-out
+     * updates for a store receipt line; values never hold control characters ({@link #dimensionValue})
+     * and names are identifiers, so the separators are unambiguous.
+     */
+    public String compactUpdates(Event e) {
+        StringBuilder sb = new StringBuilder(64);
+        for (String dim : dimensions) {
+            for (String value : dimensionValues(e.prop(dim))) {
+                if (sb.length() > 0) {
+                    sb.append('\u001f');
+                }
+                sb.append(dim).append('=').append(value);
+            }
+        }
+        sb.append('\u001e');
+        int measuresFrom = sb.length();
+        for (String measure : measures) {
+            double x = measureValue(e.prop(measure));
+            if (!Double.isNaN(x)) {
+                if (sb.length() > measuresFrom) {
+                    sb.append('\u001f');
+                }
+                sb.append(measure).append('=').append(number(x));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A number as the store writes it: whole numbers without a fraction, others exactly (shortest form). */
+    public static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The aggregate keys a dimension property contributes: one per scalar value, lists element-wise. */
@@ -147,29 +183,30 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
         }
         unique.sort((a, b) -> Long.compare(a.ts(), b.ts()));
         unique.removeIf(e -> e.ts() < horizon(now));
-        Map<String, Double> fields = new HashMap<>();
-        for (Event e : unique) {
-            for (AggregateUpdate u : updatesFor(e)) {
-                fields.merge(u.field(), u.value(), switch (u.op()) {
-                    case ADD -> Double::sum;
-                    case MIN -> Math::min;
-                    case MAX -> Math::max;
-                });
-            }
-        }
-        Profile.Builder b = Profile.builder(id).attributes(attributes).aggregates(Aggregates.fromFields(fields));
+        Profile.Builder b = Profile.builder(id).attributes(attributes);
         Map<String, List<Event>> byType = new HashMap<>();
         for (Event e : unique) {
             byType.computeIfAbsent(e.type(), k -> new ArrayList<>()).add(e);
         }
+        // The aggregates hold exactly the trimmed events: the oldest beyond the limit of each type.
+        Map<String, Double> fields = new HashMap<>();
         for (Map.Entry<String, List<Event>> t : byType.entrySet()) {
             List<Event> list = t.getValue();
             int drop = Math.max(0, list.size() - maxEventsPerType);
             if (drop > 0) {
                 b.retainedFrom(t.getKey(), list.get(drop - 1).ts() + 1);
             }
+            for (Event e : list.subList(0, drop)) {
+                for (AggregateUpdate u : updatesFor(e)) {
+                    fields.merge(u.field(), u.value(), switch (u.op()) {
+                        case ADD -> Double::sum;
+                        case MIN -> Math::min;
+                        case MAX -> Math::max;
+                    });
+                }
+            }
             b.events(list.subList(drop, list.size()));
         }
-        return b.build();
+        return b.aggregates(Aggregates.fromFields(fields)).build();
     }
 }

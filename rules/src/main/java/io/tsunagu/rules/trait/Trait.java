@@ -42,15 +42,7 @@ public sealed interface Trait {
                 }
             }
             if (w.trimmed && events.aggregatable()) {
-                double aggregate = events.aggregateCount(p.aggregates(), w.fromDay, w.trimmedToDay);
-                int[] r = w.trimmedDaysRange();
-                long retained = 0;
-                for (int i = r[0]; i < r[1]; i++) {
-                    if (events.matches(w.events[i])) {
-                        retained++;
-                    }
-                }
-                n += Math.max(0, Math.round(aggregate) - retained);
+                n += Math.max(0, Math.round(events.aggregateCount(p.aggregates(), w.fromDay, w.trimmedToDay)));
             }
             return n;
         }
@@ -69,15 +61,7 @@ public sealed interface Trait {
                 }
             }
             if (w.trimmed && measure != null && events.aggregatable()) {
-                double aggregate = events.aggregateSum(p.aggregates(), measure, w.fromDay, w.trimmedToDay);
-                int[] r = w.trimmedDaysRange();
-                double retained = 0;
-                for (int i = r[0]; i < r[1]; i++) {
-                    if (events.matches(w.events[i])) {
-                        retained += valueOf(w.events[i]);
-                    }
-                }
-                s += aggregate - retained;
+                s += events.aggregateSum(p.aggregates(), measure, w.fromDay, w.trimmedToDay);
             }
             return s;
         }
@@ -198,7 +182,7 @@ public sealed interface Trait {
             int result = DailySeries.NONE;
             for (int i = s.indexFrom(w.fromDay); i < s.size() && s.day(i) <= w.trimmedToDay; i++) {
                 int day = s.day(i);
-                if (s.value(i) - w.retainedOn(day, events, dim, value) > 0) {
+                if (s.value(i) > 0) {
                     result = day;
                     if (!last) {
                         break;
@@ -272,16 +256,6 @@ public sealed interface Trait {
         }
 
         private void addTrimmed(Profile p, Window w, String dim, Map<String, long[]> tally) {
-            int[] r = w.trimmedDaysRange();
-            Map<String, Long> retained = new HashMap<>();
-            for (int i = r[0]; i < r[1]; i++) {
-                Event e = w.events[i];
-                if (events.matches(e)) {
-                    for (String v : ProfilePolicy.dimensionValues(e.prop(dim))) {
-                        retained.merge(v, 1L, Long::sum);
-                    }
-                }
-            }
             for (String value : p.aggregates().values(events.type(), dim)) {
                 if (events.hasWhere() && !events.matches(probe(dim, value))) {
                     continue;
@@ -290,7 +264,7 @@ public sealed interface Trait {
                 if (s == null) {
                     continue;
                 }
-                long trimmed = Math.round(s.sum(w.fromDay, w.trimmedToDay)) - retained.getOrDefault(value, 0L);
+                long trimmed = Math.round(s.sum(w.fromDay, w.trimmedToDay));
                 if (trimmed > 0) {
                     long[] t = tally.computeIfAbsent(value, k -> new long[2]);
                     t[0] += trimmed;
@@ -359,7 +333,7 @@ public sealed interface Trait {
                 int to = w.trimmedToDay;
                 for (int day = w.fromDay == Integer.MIN_VALUE ? firstDay(a, sel) : w.fromDay;
                         day != DailySeries.NONE && day <= to; day++) {
-                    double trimmed = (s != null ? s.on(day) : sel.aggregateCountOn(a, day)) - w.retainedOn(day, sel, null, null);
+                    double trimmed = s != null ? s.on(day) : sel.aggregateCountOn(a, day);
                     if (trimmed > 0) {
                         out.add(Math.max(w.start, Window.dayStart(day)));
                     }

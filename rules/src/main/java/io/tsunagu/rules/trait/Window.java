@@ -4,16 +4,15 @@ import io.tsunagu.rules.profile.Aggregates;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.EventRun;
 import io.tsunagu.rules.profile.Profile;
-import io.tsunagu.rules.profile.ProfilePolicy;
 
 /**
  * The time range a trait reads, {@code [start, now]}, split into the part the retained events cover
  * exactly and, when older events of the type were trimmed, a part read from daily aggregates.
  *
  * <p>For a trimmed type with retained-from time r, the events a window misses are exactly the trimmed
- * ones, all older than r. Per day d, aggregates count every event ever stored, so trimmed(d) =
- * aggregate(d) − retained(d); summing that over the days from the window's first day to day(r) gives
- * the trimmed part. Only the window's first day is approximate (whole day counted).
+ * ones, all older than r, and the daily aggregates hold exactly the trimmed events: summing them over
+ * the days from the window's first day to day(r) gives the trimmed part. Only the window's first day
+ * is approximate (whole day counted).
  */
 final class Window {
 
@@ -77,27 +76,6 @@ final class Window {
             }
         }
         return lo;
-    }
-
-    /** Index range of retained events on days {@code [fromDay, trimmedToDay]}, as {lo, hi}. */
-    int[] trimmedDaysRange() {
-        long from = fromDay == Integer.MIN_VALUE ? Long.MIN_VALUE : fromDay * DAY;
-        long to = (trimmedToDay + 1L) * DAY - 1;
-        return new int[] {lowerBound(from), upperBound(to)};
-    }
-
-    /** Kept events on {@code day} that the selector matches and, with a dimension, that have the value. */
-    long retainedOn(int day, EventSelector selector, String dim, String value) {
-        long n = 0;
-        int from = lowerBound(dayStart(day));
-        int to = lowerBound(dayStart(day + 1));
-        for (int i = from; i < to; i++) {
-            Event e = events[i];
-            if (selector.matches(e) && (dim == null || ProfilePolicy.dimensionValues(e.prop(dim)).contains(value))) {
-                n++;
-            }
-        }
-        return n;
     }
 
     static long dayStart(int day) {

@@ -132,7 +132,13 @@ class TrimmedProfileTest {
         assertEquals(List.of(base.events("page_view")).subList(1, 20), List.of(b.events("page_view")).subList(0, 19));
         assertEquals(List.of(x, a2.events("page_view")[19]), List.of(a2.events("page_view")).subList(18, 20));
         assertEquals(x, a.events("page_view")[19], "a is unchanged by a2");
-        assertEquals(1.0, a.aggregates().count("page_view", "brand", "kumo").sum(Integer.MIN_VALUE, Integer.MAX_VALUE));
+        Profile aLater = a;
+        for (int i = 0; i < 20; i++) {
+            aLater = aLater.withEvents(List.of(new Event("z" + i, "page_view", NOW + 2 + i, Map.of())), KEEP_20, NOW + 30);
+        }
+        assertEquals(1.0, aLater.aggregates().count("page_view", "brand", "kumo").sum(Integer.MIN_VALUE, Integer.MAX_VALUE),
+                "x, trimmed, is in the aggregates");
+        assertEquals(null, a.aggregates().count("page_view", "brand", "kumo"), "kept events are not in the aggregates");
         assertEquals(null, b.aggregates().count("page_view", "brand", "kumo"), "b never saw x");
     }
 

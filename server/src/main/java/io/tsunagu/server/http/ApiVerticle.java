@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.tsunagu.rules.Decision;
 import io.tsunagu.rules.ImpressionCounts;
 import io.tsunagu.rules.RuleSet;
-import io.tsunagu.rules.profile.AggregateUpdate;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.source.PlainJson;
@@ -112,7 +111,7 @@ public final class ApiVerticle extends VerticleBase {
 
     /** Queues the events for Redis and applies them to the cached profile; if the buffer is full, neither. */
     private Profile record(ProfileService.Visitor v, List<Event> events, long now) {
-        List<List<AggregateUpdate>> updates = c.profiles().updates(events);
+        List<String> updates = c.profiles().updates(events);
         return writes.enqueue(v.pid(), events, updates) ? c.profiles().record(v, events, now) : v.profile();
     }
 

@@ -2,7 +2,6 @@ package io.tsunagu.server.profile;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tsunagu.rules.profile.AggregateUpdate;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
@@ -232,12 +231,15 @@ public final class ProfileService {
                 (k, old) -> (old != null ? old : v.profile()).withEvents(events, p, now));
     }
 
-    /** The aggregate updates of each event under the current policy (computed once, used twice). */
-    public List<List<AggregateUpdate>> updates(List<Event> events) {
+    /**
+     * The aggregate updates of each event under the current policy, in the store's compact form: taken
+     * when the events are queued, so that a rule change while they wait does not change what they add.
+     */
+    public List<String> updates(List<Event> events) {
         ProfilePolicy p = policy.get();
-        List<List<AggregateUpdate>> out = new ArrayList<>(events.size());
+        List<String> out = new ArrayList<>(events.size());
         for (Event e : events) {
-            out.add(p.updatesFor(e));
+            out.add(p.compactUpdates(e));
         }
         return out;
     }

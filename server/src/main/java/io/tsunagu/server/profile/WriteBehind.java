@@ -1,6 +1,5 @@
 package io.tsunagu.server.profile;
 
-import io.tsunagu.rules.profile.AggregateUpdate;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.server.Metrics;
@@ -40,7 +39,7 @@ public final class WriteBehind {
     private static final int BATCH = 512;
     private static final long TICK_MS = 2;
 
-    private record Pending(String pid, Event event, List<AggregateUpdate> updates) {
+    private record Pending(String pid, Event event, String updates) {
     }
 
     private final Vertx vertx;
@@ -74,7 +73,7 @@ public final class WriteBehind {
     }
 
     /** Queues events of one profile, with their aggregate updates; false (and counted) if the buffer is full. */
-    public boolean enqueue(String pid, List<Event> events, List<List<AggregateUpdate>> updates) {
+    public boolean enqueue(String pid, List<Event> events, List<String> updates) {
         synchronized (queue) {
             if (queue.size() + events.size() > max) {
                 metrics.writesDropped.add(events.size());
@@ -136,7 +135,7 @@ public final class WriteBehind {
         List<Request> requests = new ArrayList<>(byProfile.size() + 1);
         byProfile.forEach((pid, pending) -> {
             List<Event> events = new ArrayList<>(pending.size());
-            List<List<AggregateUpdate>> updates = new ArrayList<>(pending.size());
+            List<String> updates = new ArrayList<>(pending.size());
             for (Pending p : pending) {
                 events.add(p.event());
                 updates.add(p.updates());

@@ -140,16 +140,12 @@ public final class CustomerView {
                 last = m;
             }
         }
-        Aggregates a = p.aggregates();
-        DailySeries count = a.count("store_visit");
+        // Kept visits, plus the trimmed ones the aggregates count.
+        DailySeries count = p.aggregates().count("store_visit");
         int today = Aggregates.day(now);
-        long inYear = 0;
-        if (count != null && count.size() > 0) {
-            inYear = Math.round(count.sum(today - 364, today));
-        } else {
-            for (Event e : visits) {
-                inYear += e.ts() > now - 365 * DAY && e.ts() <= now ? 1 : 0;
-            }
+        long inYear = count == null ? 0 : Math.round(count.sum(today - 364, today));
+        for (Event e : visits) {
+            inYear += e.ts() > now - 365 * DAY && e.ts() <= now ? 1 : 0;
         }
         out.put("last", last);
         out.put("upcoming", upcoming);
@@ -159,8 +155,9 @@ public final class CustomerView {
 
     /**
      * Brands or categories the customer cares about over the last year: page views count once, cart
-     * additions twice, purchases three times. From the daily aggregates when the profile policy keeps
-     * that dimension (exact after old events were trimmed), else from the kept events.
+     * additions twice, purchases three times. From the kept events (a product page without the
+     * dimension takes it from the catalog) and, when the profile policy keeps that dimension, the
+     * daily aggregates of the trimmed ones.
      */
     static List<Object> interests(Profile p, Catalog catalog, ProfilePolicy policy, String dim, long now) {
         Map<String, long[]> counts = new HashMap<>(); // value → views, carts, purchases
@@ -178,20 +175,18 @@ public final class CustomerView {
                 }
             }
         }
-        if (counts.isEmpty()) {
-            for (int t = 0; t < types.length; t++) {
-                for (Event e : p.events(types[t])) {
-                    if (e.ts() <= now - 365 * DAY || e.ts() > now) {
-                        continue;
-                    }
-                    Object v = e.prop(dim);
-                    if (v == null && e.prop("product_id") instanceof String id && catalog.get(id) != null) {
-                        Catalog.Product product = catalog.get(id);
-                        v = dim.equals("brand") ? product.brand() : dim.equals("category") ? product.category() : null;
-                    }
-                    if (v instanceof String s && !s.isEmpty()) {
-                        counts.computeIfAbsent(s, k -> new long[3])[t]++;
-                    }
+        for (int t = 0; t < types.length; t++) {
+            for (Event e : p.events(types[t])) {
+                if (e.ts() <= now - 365 * DAY || e.ts() > now) {
+                    continue;
+                }
+                Object v = e.prop(dim);
+                if (v == null && e.prop("product_id") instanceof String id && catalog.get(id) != null) {
+                    Catalog.Product product = catalog.get(id);
+                    v = dim.equals("brand") ? product.brand() : dim.equals("category") ? product.category() : null;
+                }
+                if (v instanceof String s && !s.isEmpty()) {
+                    counts.computeIfAbsent(s, k -> new long[3])[t]++;
                 }
             }
         }
