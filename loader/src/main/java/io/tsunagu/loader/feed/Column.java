@@ -95,6 +95,13 @@ public record Column(String name, String from, Object constant, Type type, Strin
     }
 
     private long epochMillis(String t, DateTimeFormatter formatter) throws BadValue {
+        if (formatter != null && format != null) {
+            FastTimestamp fast = FastTimestamp.of(format);
+            Long ms = fast == null ? null : fast.epochMillis(t, zone);
+            if (ms != null) {
+                return ms;
+            }
+        }
         try {
             if (formatter == null) {
                 if (t.length() > 10 && (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:?\\d\\d$"))) {
