@@ -10,14 +10,12 @@ import io.tsunagu.server.testing.ServerHarness;
 import io.tsunagu.store.RedisProfileStore;
 import io.tsunagu.store.testing.TestClient;
 import io.tsunagu.store.testing.TestRedis;
-import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,17 +73,13 @@ class RecsAndCouponsLoaderTest {
         dir = Files.createTempDirectory("tsunagu-recs-loader");
         Files.writeString(dir.resolve("feeds.yaml"), FEEDS);
         store = client.store(prefix);
-        await(store.prepare());
+        LoaderImportTest.await(store.prepare());
     }
 
     int loader(String... args) {
         LoaderRun r = LoaderRun.run(dir.resolve("feeds.yaml"), prefix, args);
         out = r.out();
         return r.code();
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -96,9 +90,9 @@ class RecsAndCouponsLoaderTest {
         assertTrue(out.contains("3 applied"), out);
         assertEquals(0, loader("import", "--force", "vip_codes", file.toString()), out);
         assertTrue(out.contains("0 applied, 3 duplicate"), "a re-import adds no code twice: " + out);
-        assertEquals("VIP-001", await(store.claimCoupon("vip_thanks", "M-1")));
-        assertEquals("VIP-002", await(store.claimCoupon("vip_thanks", "M-2")));
-        assertEquals("VIP-001", await(store.claimCoupon("vip_thanks", "M-1")), "a member keeps their code");
+        assertEquals("VIP-001", LoaderImportTest.await(store.claimCoupon("vip_thanks", "M-1")));
+        assertEquals("VIP-002", LoaderImportTest.await(store.claimCoupon("vip_thanks", "M-2")));
+        assertEquals("VIP-001", LoaderImportTest.await(store.claimCoupon("vip_thanks", "M-1")), "a member keeps their code");
     }
 
     @Test
@@ -126,7 +120,7 @@ class RecsAndCouponsLoaderTest {
             assertEquals(0, loader("build-recs"), out);
             assertTrue(out.contains("280 purchases of 200 profiles"), out);
 
-            RecsModel model = RecsModel.read(new ByteArrayInputStream(await(store.recsModel())));
+            RecsModel model = RecsModel.read(new ByteArrayInputStream(LoaderImportTest.await(store.recsModel())));
             assertEquals("WALLET", model.related("BAG").get(0).item());
             assertTrue(model.related("RETURNED").isEmpty());
 

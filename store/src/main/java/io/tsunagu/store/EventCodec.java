@@ -51,12 +51,8 @@ public final class EventCodec {
      * event list by U+001E and its compact aggregate updates (which JSON text cannot contain raw).
      */
     public static Event decode(byte[] s) {
-        int end = 0;
-        while (end < s.length && s[end] != 0x1e) {
-            end++;
-        }
         try {
-            JsonBytes in = new JsonBytes(s, end);
+            JsonBytes in = new JsonBytes(s);
             String id = null;
             String type = null;
             long ts = 0;
@@ -75,7 +71,7 @@ public final class EventCodec {
                 } while (in.next(','));
                 in.expect('}');
             }
-            if (type == null || !in.atEnd()) {
+            if (type == null || !in.atEndOr((byte) 0x1e)) {
                 throw new IllegalArgumentException("no type, or more after the event");
             }
             return new Event(id, type, ts, props);

@@ -15,29 +15,25 @@ import java.util.Map;
 final class JsonBytes {
 
     private final byte[] b;
-    private final int end;
     private int i;
 
     JsonBytes(byte[] bytes) {
-        this(bytes, bytes.length);
-    }
-
-    /** Reads {@code bytes[0, end)}. */
-    JsonBytes(byte[] bytes, int end) {
         this.b = bytes;
-        this.end = end;
     }
 
-    /** Whether only whitespace is left. */
-    boolean atEnd() {
+    /**
+     * Whether only whitespace is left, or after it {@code stop} (a byte JSON text cannot hold raw, such
+     * as the separator before a stored event's compact updates).
+     */
+    boolean atEndOr(byte stop) {
         skipWs();
-        return i >= end;
+        return i >= b.length || b[i] == stop;
     }
 
     /** Consumes {@code c} (after whitespace) if it is next. */
     boolean next(char c) {
         skipWs();
-        if (i < end && b[i] == c) {
+        if (i < b.length && b[i] == c) {
             i++;
             return true;
         }
@@ -60,7 +56,7 @@ final class JsonBytes {
 
     Object value() {
         skipWs();
-        if (i >= end) {
+        if (i >= b.length) {
             throw error("unexpected end");
         }
         switch (b[i]) {
@@ -121,11 +117,11 @@ final class JsonBytes {
 
     String string() {
         skipWs();
-        if (i >= end || b[i] != '"') {
+        if (i >= b.length || b[i] != '"') {
             throw error("expected a string");
         }
         int start = ++i;
-        while (i < end) {
+        while (i < b.length) {
             byte c = b[i];
             if (c == '"') {
                 return new String(b, start, i++ - start, StandardCharsets.ISO_8859_1);
@@ -143,7 +139,7 @@ final class JsonBytes {
         StringBuilder sb = new StringBuilder(i - start + 16);
         i = start;
         int run = start;
-        while (i < end) {
+        while (i < b.length) {
             byte c = b[i];
             if (c == '"') {
                 sb.append(new String(b, run, i - run, StandardCharsets.UTF_8));
@@ -155,7 +151,7 @@ final class JsonBytes {
                 continue;
             }
             sb.append(new String(b, run, i - run, StandardCharsets.UTF_8));
-            if (i + 1 >= end) {
+            if (i + 1 >= b.length) {
                 break;
             }
             byte e = b[i + 1];
@@ -168,7 +164,7 @@ final class JsonBytes {
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
                 case 'u' -> {
-                    if (i + 4 > end) {
+                    if (i + 4 > b.length) {
                         throw error("bad \\u escape");
                     }
                     sb.append((char) Integer.parseInt(new String(b, i, 4, StandardCharsets.ISO_8859_1), 16));
@@ -184,10 +180,10 @@ final class JsonBytes {
     private Object number() {
         int start = i;
         boolean integer = true;
-        if (i < end && b[i] == '-') {
+        if (i < b.length && b[i] == '-') {
             i++;
         }
-        while (i < end) {
+        while (i < b.length) {
             byte c = b[i];
             if (c >= '0' && c <= '9') {
                 i++;
@@ -226,7 +222,7 @@ final class JsonBytes {
 
     private void literal(String word) {
         int n = word.length();
-        if (i + n > end) {
+        if (i + n > b.length) {
             throw error("unexpected end");
         }
         for (int k = 0; k < n; k++) {
@@ -238,7 +234,7 @@ final class JsonBytes {
     }
 
     private void skipWs() {
-        while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
             i++;
         }
     }

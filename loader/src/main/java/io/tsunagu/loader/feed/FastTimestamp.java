@@ -17,15 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FastTimestamp {
 
     private static final Map<String, FastTimestamp> COMPILED = new ConcurrentHashMap<>();
-    private static final FastTimestamp NONE = new FastTimestamp(null, 0);
+    private static final FastTimestamp NONE = new FastTimestamp(new char[0]);
 
-    /** Per position of the pattern: a field code for digits, or 0 for a literal character. */
+    /** The pattern, one character per position of the text: a field letter (a digit there) or a literal. */
     private final char[] pattern;
-    private final int length;
 
-    private FastTimestamp(char[] pattern, int length) {
+    private FastTimestamp(char[] pattern) {
         this.pattern = pattern;
-        this.length = length;
     }
 
     /** The parser for {@code format}, or null when the pattern is not one it reads. */
@@ -63,12 +61,12 @@ final class FastTimestamp {
             hasYear |= c == 'y';
             i += run;
         }
-        return hasYear && format.indexOf('M') >= 0 && format.indexOf('d') >= 0 ? new FastTimestamp(p, p.length) : NONE;
+        return hasYear && format.indexOf('M') >= 0 && format.indexOf('d') >= 0 ? new FastTimestamp(p) : NONE;
     }
 
     /** Epoch milliseconds of {@code text} in {@code zone}, or null if it does not read it exactly. */
     Long epochMillis(String text, ZoneId zone) {
-        if (text.length() != length) {
+        if (text.length() != pattern.length) {
             return null;
         }
         int year = 0;
@@ -78,7 +76,7 @@ final class FastTimestamp {
         int minute = 0;
         int second = 0;
         int milli = 0;
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < pattern.length; i++) {
             char p = pattern[i];
             char c = text.charAt(i);
             if (!Character.isLetter(p)) {
