@@ -22,7 +22,8 @@
 -- The cost of a script is mostly its calls into Redis, so the work is done in a fixed number of
 -- calls whatever the number of events: one id lookup for all events, one insert per event type, and
 -- the aggregate updates of all trimmed events summed here, read with one HMGET and written with one
--- HSET.
+-- HSET. Lists are passed to a call as they are (see chunked): building argument tables per call cost
+-- more than the call.
 local base = KEYS[1]
 local keep = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
@@ -33,14 +34,16 @@ local aggregates = base .. ':g'
 local meta = base .. ':m'
 local CHUNK = 1000
 
--- Calls a command with a fixed head and a long list of arguments, in chunks (Lua's unpack is bounded).
-local function chunked(head, list, step, collect)
+-- Calls a command on key with a long list of arguments, in chunks (Lua's unpack is bounded). A list
+-- that fits one chunk is passed straight on: building argument tables costs more than the command.
+local function chunked(command, key, list, step, collect)
+  local size = CHUNK * step
+  if #list <= size then
+    return redis.call(command, key, unpack(list))
+  end
   local out = {}
-  for from = 1, #list, CHUNK * step do
-    local args = {}
-    for k = 1, #head do args[#args + 1] = head[k] end
-    for k = from, math.min(#list, from + CHUNK * step - 1) do args[#args + 1] = list[k] end
-    local r = redis.call(unpack(args))
+  for from = 1, #list, size do
+    local r = redis.call(command, key, unpack(list, from, math.min(#list, from + size - 1)))
     if collect then
       for k = 1, #r do out[#out + 1] = r[k] end
     end
@@ -138,7 +141,7 @@ end
 
 local known = {}
 if #ids > 0 then
-  local scores = chunked({ 'ZMSCORE', base .. ':i' }, ids, 1, true)
+  local scores = chunked('ZMSCORE', base .. ':i', ids, 1, true)
   for k = 1, #ids do
     if scores[k] then known[ids[k]] = true end
   end
@@ -169,12 +172,12 @@ end
 
 local trimmed = false
 if applied > 0 then
-  chunked({ 'ZADD', base .. ':i' }, new_ids, 2, false)
+  chunked('ZADD', base .. ':i', new_ids, 2, false)
   local new_types = {}
   for _, kind in ipairs(types) do
     local events = base .. ':e:' .. kind
     local list = by_type[kind]
-    chunked({ 'ZADD', events }, list, 2, false)
+    chunked('ZADD', events, list, 2, false)
     local count = redis.call('ZCARD', events)
     if count == #list / 2 then
       new_types[#new_types + 1] = kind -- the list did not exist before: a type new to the profile
@@ -205,7 +208,7 @@ if applied > 0 then
 end
 
 if #order > 0 then
-  local current = chunked({ 'HMGET', aggregates }, order, 1, true)
+  local current = chunked('HMGET', aggregates, order, 1, true)
   local writes = {}
   for k, field in ipairs(order) do
     local a = acc[field]
@@ -221,7 +224,7 @@ if #order > 0 then
       writes[#writes + 1] = number(v)
     end
   end
-  chunked({ 'HSET', aggregates }, writes, 2, false)
+  chunked('HSET', aggregates, writes, 2, false)
 end
 
 -- Ids of events beyond the horizon can no longer arrive (they would be too old): forget them. Only
