@@ -254,7 +254,15 @@ public final class Importer {
                 for (FeedFile.Row r : rows) {
                     byProfile.computeIfAbsent(r.id(), k -> new ArrayList<>(2)).add(r.event());
                 }
-                byProfile.forEach((pid, events) -> requests.add(store.applyRequest(pid, events, policy, now)));
+                List<RedisProfileStore.Apply> profiles = new ArrayList<>(byProfile.size());
+                byProfile.forEach((pid, events) -> {
+                    List<String> updates = new ArrayList<>(events.size());
+                    for (Event e : events) {
+                        updates.add(policy.compactUpdates(e));
+                    }
+                    profiles.add(new RedisProfileStore.Apply(pid, events, updates));
+                });
+                requests.addAll(store.applyRequests(profiles, policy, now));
                 applies = requests.size();
                 changed.addAll(byProfile.keySet());
             }

@@ -126,17 +126,41 @@ public final class RedisProfileStore {
 
     // ---- writing events ------------------------------------------------------------------------
 
-    /** Stores events of one profile; duplicates (by id) and events beyond the horizon are ignored. */
-    public Request applyRequest(String pid, List<Event> events, ProfilePolicy policy, long now) {
-        return apply(pid, events, compactUpdates(events, policy), policy, now, "", List.of(), Map.of());
+    /** One profile's events and their compact updates ({@link ProfilePolicy#compactUpdates}), to be stored. */
+    public record Apply(String pid, List<Event> events, List<String> updates) {
     }
 
     /**
-     * As {@link #applyRequest(String, List, ProfilePolicy, long)}, with each event's updates already
-     * computed ({@link ProfilePolicy#compactUpdates}).
+     * Events a script call carries at most when it stores several profiles. A call costs Redis a fixed
+     * amount besides its events (50 one-event profiles in one call: 30% less CPU per event than in 50
+     * calls), but Redis runs a call whole and answers nobody meanwhile: 50 events are about a millisecond.
      */
-    public Request applyRequest(String pid, List<Event> events, List<String> updates, ProfilePolicy policy, long now) {
-        return apply(pid, events, updates, policy, now, "", List.of(), Map.of());
+    public static final int EVENTS_PER_CALL = 50;
+
+    /** Stores events of one profile; duplicates (by id) and events beyond the horizon are ignored. */
+    public Request applyRequest(String pid, List<Event> events, ProfilePolicy policy, long now) {
+        return applyCall(List.of(new Apply(pid, events, compactUpdates(events, policy))), policy, now);
+    }
+
+    /**
+     * Stores events of several profiles as {@link #applyRequest(String, List, ProfilePolicy, long)} does,
+     * in script calls of about {@link #EVENTS_PER_CALL} events (a profile's events stay in one call). The
+     * answer of each is read by {@link #result}. The profiles of one call may lie in different cluster
+     * slots: this needs a standalone Redis, the only kind the store connects to.
+     */
+    public List<Request> applyRequests(List<Apply> profiles, ProfilePolicy policy, long now) {
+        List<Request> out = new ArrayList<>(profiles.size() / 8 + 1);
+        int from = 0;
+        int events = 0;
+        for (int i = 0; i < profiles.size(); i++) {
+            events += profiles.get(i).events().size();
+            if (events >= EVENTS_PER_CALL || i == profiles.size() - 1) {
+                out.add(applyCall(profiles.subList(from, i + 1), policy, now));
+                from = i + 1;
+                events = 0;
+            }
+        }
+        return out;
     }
 
     private static List<String> compactUpdates(List<Event> events, ProfilePolicy policy) {
@@ -151,25 +175,52 @@ public final class RedisProfileStore {
         return send(applyRequest(pid, events, policy, now)).map(RedisProfileStore::result);
     }
 
-    /** Decodes the answer of {@link #applyRequest}. */
+    /** Decodes the answer to an apply request: what it did to all the profiles it carried. */
     public static ApplyResult result(Response r) {
-        return new ApplyResult(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong());
+        long applied = 0;
+        long duplicates = 0;
+        long tooOld = 0;
+        for (int i = 0; i + 2 < r.size(); i += 3) {
+            applied += r.get(i).toLong();
+            duplicates += r.get(i + 1).toLong();
+            tooOld += r.get(i + 2).toLong();
+        }
+        return new ApplyResult(applied, duplicates, tooOld);
     }
 
-    private Request apply(String pid, List<Event> events, List<String> eventUpdates, ProfilePolicy policy,
+    /** One script call storing the events of {@code profiles} (see apply.lua for the arguments). */
+    private Request applyCall(List<Apply> profiles, ProfilePolicy policy, long now) {
+        Request r = Request.cmd(Command.EVALSHA).arg(Script.APPLY.sha).arg(profiles.size());
+        for (Apply a : profiles) {
+            r.arg(keys.base(a.pid()));
+        }
+        r.arg(policy.maxEventsPerType()).arg(policy.horizon(now));
+        for (Apply a : profiles) {
+            r.arg("").arg(0).arg(0).arg(a.events().size());
+            appendEvents(r, a.events(), a.updates());
+        }
+        return r;
+    }
+
+    /** Stores one profile's events, and the first time {@code marker} is seen its guarded updates and attributes. */
+    private Request guardedCall(String pid, List<Event> events, List<String> eventUpdates, ProfilePolicy policy,
             long now, String marker, List<AggregateUpdate> guarded, Map<String, Object> guardedAttributes) {
         Request r = Request.cmd(Command.EVALSHA).arg(Script.APPLY.sha).arg(1).arg(keys.base(pid))
-                .arg(policy.maxEventsPerType()).arg(policy.horizon(now)).arg(marker)
-                .arg(guarded.size()).arg(guardedAttributes.size());
+                .arg(policy.maxEventsPerType()).arg(policy.horizon(now))
+                .arg(marker).arg(guarded.size()).arg(guardedAttributes.size()).arg(events.size());
         for (AggregateUpdate u : guarded) {
             r.arg(u.field()).arg(op(u)).arg(value(u));
         }
         guardedAttributes.forEach((k, v) -> r.arg(k).arg(EventCodec.encodeValue(v)));
+        appendEvents(r, events, eventUpdates);
+        return r;
+    }
+
+    private static void appendEvents(Request r, List<Event> events, List<String> updates) {
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
-            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(eventUpdates.get(i));
+            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(updates.get(i));
         }
-        return r;
     }
 
     private static String op(AggregateUpdate u) {
@@ -272,7 +323,7 @@ public final class RedisProfileStore {
                     : AggregateUpdate.Op.ADD;
             trimmedShare.add(new AggregateUpdate(field, op, value));
         });
-        return send(apply(uid, events, compactUpdates(events, policy), policy, now, "merged:" + anonymous.id(), trimmedShare,
+        return send(guardedCall(uid, events, compactUpdates(events, policy), policy, now, "merged:" + anonymous.id(), trimmedShare,
                 anonymous.attributes()))
                 .map(RedisProfileStore::result);
     }

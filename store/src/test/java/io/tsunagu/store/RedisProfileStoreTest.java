@@ -14,6 +14,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -226,6 +227,42 @@ class RedisProfileStoreTest {
         events.add(events.get(2));
         assertEquals(new ApplyResult(5, 1, 0), await(store.apply("M-4", events, KEEP_10, NOW)));
         assertSameProfile(KEEP_10.apply("M-4", Map.of(), events.subList(0, 5), NOW), await(store.load("M-4")));
+    }
+
+    @Test
+    void applyRequests_ofManyProfiles_storeEachAsItsOwnCallWould() {
+        // 40 profiles of 1 to 30 events each (some past KEEP_10, so trimming), several profiles to a
+        // call; then the same again with one event of each repeated: nothing counts twice.
+        Random r = new Random(7);
+        List<RedisProfileStore.Apply> profiles = new ArrayList<>();
+        Map<String, List<Event>> byPid = new LinkedHashMap<>();
+        int total = 0;
+        for (int p = 0; p < 40; p++) {
+            List<Event> events = history(100 + p, 1 + r.nextInt(30));
+            byPid.put("MP-" + p, events);
+            profiles.add(apply("MP-" + p, events, KEEP_10));
+            total += events.size();
+        }
+        List<Request> calls = store.applyRequests(profiles, KEEP_10, NOW);
+        assertTrue(calls.size() > 1 && calls.size() < profiles.size(), "several profiles a call: " + calls.size());
+        assertEquals(new ApplyResult(total, 0, 0), sum(await(store.batch(calls))));
+
+        List<RedisProfileStore.Apply> again = new ArrayList<>();
+        byPid.forEach((pid, events) -> again.add(apply(pid, List.of(events.get(0)), KEEP_10)));
+        assertEquals(new ApplyResult(0, byPid.size(), 0), sum(await(store.batch(store.applyRequests(again, KEEP_10, NOW)))));
+        byPid.forEach((pid, events) -> assertSameProfile(KEEP_10.apply(pid, Map.of(), events, NOW), await(store.load(pid))));
+    }
+
+    private static RedisProfileStore.Apply apply(String pid, List<Event> events, ProfilePolicy policy) {
+        return new RedisProfileStore.Apply(pid, events, events.stream().map(policy::compactUpdates).toList());
+    }
+
+    private static ApplyResult sum(List<Response> responses) {
+        ApplyResult total = ApplyResult.NONE;
+        for (Response response : responses) {
+            total = total.plus(RedisProfileStore.result(response));
+        }
+        return total;
     }
 
     @Test

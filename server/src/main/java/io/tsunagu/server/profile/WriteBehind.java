@@ -132,7 +132,7 @@ public final class WriteBehind {
         }
         ProfilePolicy current = policy.get();
         long now = System.currentTimeMillis();
-        List<Request> requests = new ArrayList<>(byProfile.size() + 1);
+        List<RedisProfileStore.Apply> applies = new ArrayList<>(byProfile.size());
         byProfile.forEach((pid, pending) -> {
             List<Event> events = new ArrayList<>(pending.size());
             List<String> updates = new ArrayList<>(pending.size());
@@ -140,8 +140,9 @@ public final class WriteBehind {
                 events.add(p.event());
                 updates.add(p.updates());
             }
-            requests.add(store.applyRequest(pid, events, updates, current, now));
+            applies.add(new RedisProfileStore.Apply(pid, events, updates));
         });
+        List<Request> requests = new ArrayList<>(store.applyRequests(applies, current, now));
         requests.add(store.changesRequest(origin, byProfile.keySet()));
         return store.batch(requests).<Void>map(responses -> {
             ApplyResult total = ApplyResult.NONE;
