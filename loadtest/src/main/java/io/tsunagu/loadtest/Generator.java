@@ -56,6 +56,8 @@ final class Generator implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClient client;
+    /** Requests this generator has offered in all its runs: the next run's first request. */
+    private long sequence;
     private final Context context;
     private final String host;
     private final int port;
@@ -78,6 +80,11 @@ final class Generator implements AutoCloseable {
         AtomicLong inFlight = new AtomicLong();
         long[] counts = new long[4]; // sent, ok, errors, backlog — touched only on the event loop
         long total = (long) (rate * durationMs / 1000.0);
+        // Each run goes on where the last one stopped: a warm-up has then sent every visitor once, and
+        // later runs meet new visitors only as often as the traffic has them (restarting at request 0
+        // replayed the warm-up's visitors, and a run longer than the warm-up met only new ones).
+        long first = sequence;
+        sequence += total;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         double intervalNanos = 1e9 / rate;
         CountDownLatch done = new CountDownLatch(1);
@@ -99,7 +106,8 @@ final class Generator implements AutoCloseable {
                         }
                         inFlight.incrementAndGet();
                         counts[0]++;
-                        send(requests.path(i), requests.body(i), intended, latency, counts, inFlight, completed, total, done);
+                        send(requests.path(first + i), requests.body(first + i), intended, latency, counts, inFlight, completed,
+                                total, done);
                     }
                 });
                 next = due;

@@ -179,7 +179,7 @@ public final class LoadTest {
                 cpu.begin();
                 // (if the server cannot keep up at this rate, the latencies say by how much)
                 Generator.Result constant = g.run(name + " @ 10000/s", decide, 10_000, quick ? 5_000 : cache ? 30_000 : 20_000);
-                report.add(constant, hitRatio(before, cacheCounts(server.port)), cpu.perRequest(constant.ok()));
+                report.add(constant, cache(before, cacheCounts(server.port)), cpu.perRequest(constant.ok()));
                 return new Generator.Result[] {max, constant};
             }
         }
@@ -239,7 +239,7 @@ public final class LoadTest {
                 cpu.begin();
             }
             Generator.Result r = g.run(String.format(Locale.ROOT, "%s @ %.0f/s", name, rate), w, rate, stepMs);
-            report.add(r, server == null ? Double.NaN : hitRatio(before, cacheCounts(server.port)),
+            report.add(r, server == null ? Report.Cache.NONE : cache(before, cacheCounts(server.port)),
                     cpu == null ? null : cpu.perRequest(r.ok()));
             last = r;
             boolean keptUp = r.throughput() >= 0.97 * rate && r.errorRate() < 0.01 && r.percentileMs(99) < 100;
@@ -306,7 +306,7 @@ public final class LoadTest {
             if (command.equals("run")) {
                 double rate = Double.parseDouble(options.getOrDefault("rate", "1000"));
                 long ms = Durations.parse(options.getOrDefault("duration", "30s"));
-                report.add(g.run("decide @ " + Math.round(rate) + "/s", w, rate, ms), Double.NaN);
+                report.add(g.run("decide @ " + Math.round(rate) + "/s", w, rate, ms), Report.Cache.NONE);
             } else {
                 Generator.Result best = ramp(g, w, "decide ramp", Double.parseDouble(options.getOrDefault("start", "2000")),
                         5_000, null, null);
@@ -327,26 +327,29 @@ public final class LoadTest {
         System.out.println("JSON report: " + out);
     }
 
-    /** {hits, misses} from the server's /metrics. */
+    /** {hits, misses, decisions from an empty profile, invalidations} from the server's /metrics. */
     private static double[] cacheCounts(int port) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        double hits = 0;
-        double misses = 0;
+        double[] counts = new double[4];
         for (String line : r.body().split("\n")) {
-            if (line.startsWith("tsunagu_profile_cache_hits_total ")) {
-                hits = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            } else if (line.startsWith("tsunagu_profile_cache_misses_total ")) {
-                misses = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            int at = line.startsWith("tsunagu_profile_cache_hits_total ") ? 0
+                    : line.startsWith("tsunagu_profile_cache_misses_total ") ? 1
+                    : line.startsWith("tsunagu_fail_open_total ") ? 2
+                    : line.startsWith("tsunagu_invalidations_total ") ? 3 : -1;
+            if (at >= 0) {
+                counts[at] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
             }
         }
-        return new double[] {hits, misses};
+        return counts;
     }
 
-    private static double hitRatio(double[] before, double[] after) {
+    /** The near-cache's counts between two readings, as shares of the profile lookups. */
+    private static Report.Cache cache(double[] before, double[] after) {
         double h = after[0] - before[0];
         double m = after[1] - before[1];
-        return h + m == 0 ? Double.NaN : h / (h + m);
+        return h + m == 0 ? Report.Cache.NONE : new Report.Cache(h / (h + m), (after[2] - before[2]) / (h + m),
+                (after[3] - before[3]) / (h + m));
     }
 
     private static String fmt(double d) {

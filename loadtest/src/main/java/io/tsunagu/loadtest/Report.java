@@ -13,12 +13,21 @@ final class Report {
     private final Map<String, Object> summary = new LinkedHashMap<>();
     private final Map<String, Object> redis = new LinkedHashMap<>();
 
-    Map<String, Object> add(Generator.Result r, double hitRatio) {
-        return add(r, hitRatio, null);
+    /**
+     * What the server's near-cache did in a phase, as shares of its profile lookups: answered from the
+     * cache, answered from an empty profile because Redis did not answer in time (fail-open), and
+     * cached profiles dropped (changed elsewhere, or a page view the snapshot could not apply exactly).
+     */
+    record Cache(double hitRatio, double failOpen, double invalidations) {
+        static final Cache NONE = new Cache(Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    Map<String, Object> add(Generator.Result r, Cache cache) {
+        return add(r, cache, null);
     }
 
     /** @param cpu microseconds of CPU per request by process, or null */
-    Map<String, Object> add(Generator.Result r, double hitRatio, Map<String, Object> cpu) {
+    Map<String, Object> add(Generator.Result r, Cache cache, Map<String, Object> cpu) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("phase", r.name());
         m.put("offered_rps", round(r.offeredRate()));
@@ -31,8 +40,10 @@ final class Report {
         m.put("p99_ms", round3(r.percentileMs(99)));
         m.put("p999_ms", round3(r.percentileMs(99.9)));
         m.put("max_ms", round3(r.latencyMicros().getMaxValue() / 1000.0));
-        if (!Double.isNaN(hitRatio)) {
-            m.put("cache_hit_ratio", round3(hitRatio));
+        if (!Double.isNaN(cache.hitRatio())) {
+            m.put("cache_hit_ratio", round3(cache.hitRatio()));
+            m.put("fail_open_share", round3(cache.failOpen()));
+            m.put("invalidation_share", round3(cache.invalidations()));
         }
         if (cpu != null) {
             m.put("cpu_us_per_request", cpu);
@@ -57,7 +68,8 @@ final class Report {
         return String.format(Locale.ROOT, "%-34s offered %8.0f/s  got %8.0f/s  errors %6s  p50 %7.3f  p90 %7.3f  p99 %7.3f  "
                 + "p99.9 %7.3f ms%s", m.get("phase"), num(m.get("offered_rps")), num(m.get("throughput_rps")), m.get("errors"),
                 num(m.get("p50_ms")), num(m.get("p90_ms")), num(m.get("p99_ms")), num(m.get("p999_ms")),
-                m.containsKey("cache_hit_ratio") ? String.format(Locale.ROOT, "  hits %.3f", num(m.get("cache_hit_ratio"))) : "")
+                m.containsKey("cache_hit_ratio") ? String.format(Locale.ROOT, "  hits %.3f  fail-open %.3f  invalidated %.3f",
+                        num(m.get("cache_hit_ratio")), num(m.get("fail_open_share")), num(m.get("invalidation_share"))) : "")
                 + (m.get("cpu_us_per_request") instanceof Map<?, ?> cpu ? "  cpu µs/req " + cpu : "");
     }
 
