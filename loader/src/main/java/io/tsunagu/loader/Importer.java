@@ -255,13 +255,7 @@ public final class Importer {
                     byProfile.computeIfAbsent(r.id(), k -> new ArrayList<>(2)).add(r.event());
                 }
                 List<RedisProfileStore.Apply> profiles = new ArrayList<>(byProfile.size());
-                byProfile.forEach((pid, events) -> {
-                    List<String> updates = new ArrayList<>(events.size());
-                    for (Event e : events) {
-                        updates.add(policy.compactUpdates(e));
-                    }
-                    profiles.add(new RedisProfileStore.Apply(pid, events, updates));
-                });
+                byProfile.forEach((pid, events) -> profiles.add(RedisProfileStore.Apply.of(pid, events, policy)));
                 requests.addAll(store.applyRequests(profiles, policy, now));
                 applies = requests.size();
                 changed.addAll(byProfile.keySet());

@@ -128,6 +128,11 @@ public final class RedisProfileStore {
 
     /** One profile's events and their compact updates ({@link ProfilePolicy#compactUpdates}), to be stored. */
     public record Apply(String pid, List<Event> events, List<String> updates) {
+
+        /** The events with their updates under {@code policy}. */
+        public static Apply of(String pid, List<Event> events, ProfilePolicy policy) {
+            return new Apply(pid, events, compactUpdates(events, policy));
+        }
     }
 
     /**
@@ -139,7 +144,7 @@ public final class RedisProfileStore {
 
     /** Stores events of one profile; duplicates (by id) and events beyond the horizon are ignored. */
     public Request applyRequest(String pid, List<Event> events, ProfilePolicy policy, long now) {
-        return applyCall(List.of(new Apply(pid, events, compactUpdates(events, policy))), policy, now);
+        return applyCall(List.of(Apply.of(pid, events, policy)), policy, now);
     }
 
     /**

@@ -240,7 +240,7 @@ class RedisProfileStoreTest {
         for (int p = 0; p < 40; p++) {
             List<Event> events = history(100 + p, 1 + r.nextInt(30));
             byPid.put("MP-" + p, events);
-            profiles.add(apply("MP-" + p, events, KEEP_10));
+            profiles.add(RedisProfileStore.Apply.of("MP-" + p, events, KEEP_10));
             total += events.size();
         }
         List<Request> calls = store.applyRequests(profiles, KEEP_10, NOW);
@@ -248,13 +248,9 @@ class RedisProfileStoreTest {
         assertEquals(new ApplyResult(total, 0, 0), sum(await(store.batch(calls))));
 
         List<RedisProfileStore.Apply> again = new ArrayList<>();
-        byPid.forEach((pid, events) -> again.add(apply(pid, List.of(events.get(0)), KEEP_10)));
+        byPid.forEach((pid, events) -> again.add(RedisProfileStore.Apply.of(pid, List.of(events.get(0)), KEEP_10)));
         assertEquals(new ApplyResult(0, byPid.size(), 0), sum(await(store.batch(store.applyRequests(again, KEEP_10, NOW)))));
         byPid.forEach((pid, events) -> assertSameProfile(KEEP_10.apply(pid, Map.of(), events, NOW), await(store.load(pid))));
-    }
-
-    private static RedisProfileStore.Apply apply(String pid, List<Event> events, ProfilePolicy policy) {
-        return new RedisProfileStore.Apply(pid, events, events.stream().map(policy::compactUpdates).toList());
     }
 
     private static ApplyResult sum(List<Response> responses) {
