@@ -62,6 +62,8 @@ final class FeedFile implements Closeable {
     private final String eventPrefix;
     private long rows;
     private long bytes;
+    /** Whether good rows of an events feed come with their event (not needed by a pass that only checks). */
+    private boolean events = true;
     /** Hashes whole rows into event ids when the feed names no key columns; made on first use. */
     private MessageDigest rowDigest;
 
@@ -149,6 +151,15 @@ final class FeedFile implements Closeable {
         this.eventPrefix = feed.name() + ":";
     }
 
+    /**
+     * Rows from here on are checked as before but come without their event: a pass that only finds
+     * the bad rows skips building the events' property maps (a tenth of an import's loader time).
+     */
+    FeedFile checkOnly() {
+        events = false;
+        return this;
+    }
+
     private static DateTimeFormatter formatter(Column c) {
         return c.format() == null ? null : DateTimeFormatter.ofPattern(c.format());
     }
@@ -201,7 +212,7 @@ final class FeedFile implements Closeable {
         if (!problems.isEmpty()) {
             return new Row(line, id, null, null, problems);
         }
-        return new Row(line, id, new Event(eventId, feed.event(), ts, values), null, List.of());
+        return new Row(line, id, events ? new Event(eventId, feed.event(), ts, values) : null, null, List.of());
     }
 
     private void convert(Column c, String text, DateTimeFormatter formatter, long line, List<Problem> problems,

@@ -154,7 +154,7 @@ public final class Importer {
         long bad = 0;
         List<String> first = new ArrayList<>();
         BufferedWriter errors = null;
-        try (FeedFile in = new FeedFile(feed, file)) {
+        try (FeedFile in = new FeedFile(feed, file).checkOnly()) {
             for (FeedFile.Row row; (row = in.next()) != null;) {
                 rows++;
                 if ((rows & 0xfff) == 0) {
