@@ -56,12 +56,12 @@ final class Generator implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClient client;
-    /** Requests this generator has offered in all its runs: the next run's first request. */
-    private long sequence;
     private final Context context;
     private final String host;
     private final int port;
     private final int maxInFlight;
+    /** Requests this generator has offered in all its runs: the next run's first request. */
+    private long sequence;
 
     Generator(String host, int port, int connections, int maxInFlight) {
         this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));

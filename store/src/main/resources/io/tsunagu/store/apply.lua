@@ -28,8 +28,7 @@
 -- The cost of a script is mostly its calls into Redis, so a profile's work is done in a fixed number
 -- of calls whatever the number of its events: one id lookup for all events, one insert per event
 -- type, and the aggregate updates of all trimmed events summed here, read with one HMGET and written
--- with one HSET. Lists are passed to a call as they are (see chunked): building argument tables per
--- call cost more than the call.
+-- with one HSET.
 local keep = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local CHUNK = 1000
