@@ -62,10 +62,10 @@ public final class EventCodec {
                 do {
                     String f = in.key();
                     switch (f) {
-                        case "i" -> id = (String) in.value();
+                        case "i" -> id = in.text();
                         case "t" -> type = (String) in.value();
                         case "s" -> ts = in.longValue();
-                        case "p" -> props = asMap(in.value());
+                        case "p" -> props = in.props();
                         default -> in.value();
                     }
                 } while (in.next(','));
@@ -99,10 +99,5 @@ public final class EventCodec {
             // Written by someone else (redis-cli): keep the text.
             return s;
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 }

@@ -1,7 +1,10 @@
 package io.tsunagu.store;
 
+import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.profile.Interner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +49,43 @@ final class JsonBytes {
         }
     }
 
+    /** How a string is made: shared as a name, shared if it is short, or new. */
+    private static final int NAME = 0;
+    private static final int VALUE = 1;
+    private static final int PLAIN = 2;
+
     /** The next object key, with its colon consumed. */
     String key() {
-        skipWs();
-        String k = string();
+        String k = string(NAME);
         expect(':');
         return k;
+    }
+
+    /**
+     * The next value, an object, as an event's properties ({@link Event#props}): read into an array of
+     * names and values, without a map to be copied.
+     */
+    Map<String, Object> props() {
+        skipWs();
+        if (i < b.length && b[i] != '{') {
+            value(); // not an object: no properties
+            return Map.of();
+        }
+        expect('{');
+        if (next('}')) {
+            return Map.of();
+        }
+        Object[] kv = new Object[16];
+        int n = 0;
+        do {
+            if (n == kv.length) {
+                kv = Arrays.copyOf(kv, n * 2);
+            }
+            kv[n++] = key();
+            kv[n++] = value();
+        } while (next(','));
+        expect('}');
+        return Event.props(n == kv.length ? kv : Arrays.copyOf(kv, n));
     }
 
     Object value() {
@@ -86,7 +120,7 @@ final class JsonBytes {
                 return l;
             }
             case '"' -> {
-                return string();
+                return string(VALUE);
             }
             case 't' -> {
                 literal("true");
@@ -115,7 +149,16 @@ final class JsonBytes {
         throw error("expected a number");
     }
 
-    String string() {
+    /**
+     * A string; names and short values come from {@link Interner}, so that the names and the brands,
+     * categories and ids that every event repeats are not built again for each.
+     */
+    /** The next value, a string, made anew: for ids, which never repeat. */
+    String text() {
+        return string(PLAIN);
+    }
+
+    private String string(int how) {
         skipWs();
         if (i >= b.length || b[i] != '"') {
             throw error("expected a string");
@@ -124,7 +167,13 @@ final class JsonBytes {
         while (i < b.length) {
             byte c = b[i];
             if (c == '"') {
-                return new String(b, start, i++ - start, StandardCharsets.ISO_8859_1);
+                int end = i++;
+                if (how == NAME) {
+                    return Interner.name(b, start, end);
+                }
+                return how == VALUE && end - start <= Interner.VALUE_MAX
+                        ? Interner.value(b, start, end)
+                        : new String(b, start, end - start, StandardCharsets.ISO_8859_1);
             }
             if (c == '\\' || c < 0) {
                 return slowString(start);

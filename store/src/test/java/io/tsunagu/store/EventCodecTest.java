@@ -1,6 +1,8 @@
 package io.tsunagu.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +40,19 @@ class EventCodecTest {
                 + "\"rate\":0.25,\"gift\":true,\"none\":null,\"items\":[{\"sku\":\"A-1\",\"qty\":2}]}}", s);
         Event back = EventCodec.decode(s);
         assertEquals(e.toString(), back.toString());
+    }
+
+    @Test
+    void decodedEvents_shareNamesAndShortValues_notIds() {
+        String stored = "{\"i\":\"pv-000001\",\"t\":\"page_view\",\"s\":1,\"p\":{\"brand\":\"kumo\","
+                + "\"url\":\"https://shop.example.com/p/P01234?utm_source=mail&utm_medium=x\"}}";
+        Event a = EventCodec.decode(stored);
+        Event b = EventCodec.decode(stored);
+        assertSame(a.prop("brand"), b.prop("brand"), "a brand is held once by all events");
+        assertSame(a.props().keySet().iterator().next(), b.props().keySet().iterator().next());
+        assertNotSame(a.id(), b.id(), "ids never repeat: they are not shared");
+        assertNotSame(a.prop("url"), b.prop("url"), "long texts are not shared");
+        assertEquals(a.prop("url"), b.prop("url"));
     }
 
     @Test

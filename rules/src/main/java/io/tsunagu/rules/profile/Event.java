@@ -35,6 +35,18 @@ public final class Event extends Fields {
         return new Event(null, type, ts, props);
     }
 
+    /**
+     * Properties for an event from alternating names and values, for decoders that read them into an
+     * array: no map is built to be copied. The array becomes the properties' own; the caller must not
+     * keep it.
+     */
+    public static Map<String, Object> props(Object[] namesAndValues) {
+        if ((namesAndValues.length & 1) != 0) {
+            throw new IllegalArgumentException("names and values must come in pairs");
+        }
+        return Props.ofPairs(namesAndValues);
+    }
+
     public String id() {
         return id;
     }

@@ -19,9 +19,6 @@ final class Props extends AbstractMap<String, Object> {
 
     static final Props EMPTY = new Props(new Object[0]);
 
-    /** Values up to this length are interned (ids and short codes repeat; long texts rarely do). */
-    private static final int INTERN_MAX = 32;
-
     private final Object[] kv;
 
     private Props(Object[] kv) {
@@ -38,9 +35,22 @@ final class Props extends AbstractMap<String, Object> {
         Object[] kv = new Object[source.size() * 2];
         int i = 0;
         for (Map.Entry<String, ?> e : source.entrySet()) {
-            kv[i++] = Interner.name(e.getKey());
-            Object v = e.getValue();
-            kv[i++] = v instanceof String s && s.length() <= INTERN_MAX ? Interner.value(s) : v;
+            kv[i++] = e.getKey();
+            kv[i++] = e.getValue();
+        }
+        return ofPairs(kv);
+    }
+
+    /** Properties from alternating names and values; the array becomes the map's own. */
+    static Props ofPairs(Object[] kv) {
+        if (kv.length == 0) {
+            return EMPTY;
+        }
+        for (int i = 0; i < kv.length; i += 2) {
+            kv[i] = Interner.name((String) kv[i]);
+            if (kv[i + 1] instanceof String s && s.length() <= Interner.VALUE_MAX) {
+                kv[i + 1] = Interner.value(s);
+            }
         }
         return new Props(kv);
     }
