@@ -3,10 +3,13 @@ package io.tsunagu.recs;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.EventRun;
 import io.tsunagu.rules.profile.Profile;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * What recommendations know about one customer: their purchases (web and store) and product views,
@@ -35,7 +38,8 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
     /**
      * From a profile's retained {@code purchase} events (those with a {@code product_id} or at least a
      * {@code brand}: a store receipt may name only the brand) and {@code page_view} events with a
-     * {@code product_id}, and the page of the request.
+     * {@code product_id}, and the page of the request. The views are found as they are asked for: a
+     * profile keeps hundreds, and most strategies never look at them.
      */
     public static Shopper of(Profile profile, Map<String, ?> page, long now) {
         List<Bought> purchases = new ArrayList<>();
@@ -49,23 +53,82 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
                 purchases.add(new Bought(product, brand, text(e.prop("category")), e.ts()));
             }
         }
-        List<Viewed> views = new ArrayList<>();
-        run = profile.run("page_view");
-        events = run.buffer();
-        for (int i = run.to() - 1; i >= run.from(); i--) {
-            Event e = events[i];
-            String product = text(e.prop("product_id"));
-            if (product != null && e.ts() <= now) {
-                views.add(new Viewed(product, e.ts()));
-            }
-        }
-        return new Shopper(purchases, views, text(page.get("product_id")), text(page.get("category")), now);
+        return new Shopper(purchases, new Views(profile.run("page_view"), now), text(page.get("product_id")),
+                text(page.get("category")), now);
     }
 
     /** A purchase event that is a return or cancellation: a quantity of 0 or less, or a negative amount. */
     public static boolean isReturn(Event e) {
         return (e.prop("quantity") instanceof Number q && q.doubleValue() <= 0)
                 || (e.prop("amount") instanceof Number a && a.doubleValue() < 0);
+    }
+
+    /** A profile's product views, newest first, found from its page views as far as they are read. */
+    private static final class Views extends AbstractList<Viewed> {
+
+        private final Event[] events;
+        private final int from;
+        private final long now;
+        private int next;
+        private final List<Viewed> found = new ArrayList<>();
+
+        Views(EventRun run, long now) {
+            this.events = run.buffer();
+            this.from = run.from();
+            this.next = run.to() - 1;
+            this.now = now;
+        }
+
+        /** Finds views until there are more than {@code n} or the page views run out; whether there are. */
+        private boolean reach(int n) {
+            while (found.size() <= n && next >= from) {
+                Event e = events[next--];
+                String product = text(e.prop("product_id"));
+                if (product != null && e.ts() <= now) {
+                    found.add(new Viewed(product, e.ts()));
+                }
+            }
+            return found.size() > n;
+        }
+
+        @Override
+        public Viewed get(int index) {
+            if (index < 0 || !reach(index)) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return found.get(index);
+        }
+
+        @Override
+        public int size() {
+            reach(Integer.MAX_VALUE - 1);
+            return found.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return !reach(0);
+        }
+
+        @Override
+        public Iterator<Viewed> iterator() {
+            return new Iterator<>() {
+                private int at;
+
+                @Override
+                public boolean hasNext() {
+                    return reach(at);
+                }
+
+                @Override
+                public Viewed next() {
+                    if (!reach(at)) {
+                        throw new NoSuchElementException();
+                    }
+                    return found.get(at++);
+                }
+            };
+        }
     }
 
     private static String text(Object o) {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tsunagu.rules.content.RecommendSpec;
@@ -317,6 +318,25 @@ class RecommenderTest {
         assertEquals(List.of("y", "x"), s.views().stream().map(Shopper.Viewed::product).toList());
         assertEquals("y", s.pageProduct());
         assertEquals("tea", s.pageCategory());
+    }
+
+    @Test
+    void shopperViews_readInAnyOrderOfCalls_areTheSame() {
+        Profile.Builder b = Profile.builder("M-1");
+        for (int i = 0; i < 50; i++) {
+            b.event(new Event("v" + i, "page_view", NOW - (50 - i) * HOUR, i % 3 == 0 ? Map.of("url", "/") : Map.of("product_id", "p" + i)));
+        }
+        Profile p = b.build();
+        List<Shopper.Viewed> all = Shopper.of(p, Map.of(), NOW).views().stream().toList();
+        assertEquals(33, all.size());
+        assertEquals("p49", all.get(0).product());
+        Shopper s = Shopper.of(p, Map.of(), NOW);
+        assertEquals(all.get(0), s.views().iterator().next());
+        assertEquals(all.get(5), s.views().get(5));
+        assertEquals(all, s.views(), "what was found early, then the rest");
+        assertEquals(33, s.views().size());
+        assertTrue(Shopper.of(Profile.builder("M-2").build(), Map.of(), NOW).views().isEmpty());
+        assertThrows(IndexOutOfBoundsException.class, () -> s.views().get(33));
     }
 
     @Test

@@ -57,14 +57,16 @@ final class Props extends AbstractMap<String, Object> {
 
     @Override
     public Object get(Object key) {
+        if (key == null) {
+            return null;
+        }
+        // Compiled paths find their names by identity; a caller's literal by the hash both strings
+        // keep, so an absent name costs an int comparison per property.
+        int h = key.hashCode();
         Object[] a = kv;
         for (int i = 0; i < a.length; i += 2) {
-            if (a[i] == key) {
-                return a[i + 1];
-            }
-        }
-        for (int i = 0; i < a.length; i += 2) {
-            if (a[i].equals(key)) {
+            Object k = a[i];
+            if (k == key || (k.hashCode() == h && k.equals(key))) {
                 return a[i + 1];
             }
         }
