@@ -3,12 +3,14 @@ package io.tsunagu.store;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import io.tsunagu.rules.condition.Fields;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.source.PlainJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,28 +20,105 @@ import java.util.Map;
 public final class EventCodec {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private EventCodec() {
     }
 
+    /**
+     * The event as stored. Written by hand rather than with a JSON generator (every page view and every
+     * imported row is encoded once): the same text as {@link PlainJson#write} through Jackson's
+     * generator would give, which a test checks on random values.
+     */
     public static String encode(Event e) {
-        StringWriter w = new StringWriter(64 + e.props().size() * 24);
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeStartObject();
-            if (e.id() != null) {
-                g.writeStringField("i", e.id());
-            }
-            g.writeStringField("t", e.type());
-            g.writeNumberField("s", e.ts());
-            if (!e.props().isEmpty()) {
-                g.writeFieldName("p");
-                PlainJson.write(g, e.props());
-            }
-            g.writeEndObject();
-        } catch (IOException x) {
-            throw new UncheckedIOException(x);
+        StringBuilder sb = new StringBuilder(64 + e.props().size() * 32);
+        sb.append('{');
+        if (e.id() != null) {
+            sb.append("\"i\":");
+            string(sb, e.id());
+            sb.append(',');
         }
-        return w.toString();
+        sb.append("\"t\":");
+        string(sb, e.type());
+        sb.append(",\"s\":").append(e.ts());
+        if (!e.props().isEmpty()) {
+            sb.append(",\"p\":");
+            value(sb, e.props());
+        }
+        return sb.append('}').toString();
+    }
+
+    /** A plain value as {@link PlainJson#write} writes it. */
+    private static void value(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String s) {
+            string(sb, s);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            sb.append(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (!Double.isFinite(d)) {
+                sb.append("null");
+            } else if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
+                sb.append((long) d);
+            } else {
+                sb.append(d);
+            }
+        } else if (v instanceof Boolean b) {
+            sb.append(b.booleanValue());
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> entry : m.entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                string(sb, String.valueOf(entry.getKey()));
+                sb.append(':');
+                value(sb, entry.getValue());
+            }
+            sb.append('}');
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                value(sb, l.get(i));
+            }
+            sb.append(']');
+        } else if (v instanceof Fields f) {
+            value(sb, f.asMap());
+        } else {
+            string(sb, v.toString());
+        }
+    }
+
+    /** A JSON string, escaped as Jackson escapes by default: quote, backslash and control characters. */
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            sb.append(s, run, i);
+            run = i + 1;
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\f' -> sb.append("\\f");
+                case '\r' -> sb.append("\\r");
+                default -> sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        sb.append(s, run, s.length()).append('"');
     }
 
     public static Event decode(String s) {
