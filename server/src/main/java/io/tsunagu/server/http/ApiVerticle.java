@@ -1,8 +1,5 @@
 package io.tsunagu.server.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.tsunagu.rules.Decision;
 import io.tsunagu.rules.ImpressionCounts;
 import io.tsunagu.rules.RuleSet;
@@ -26,8 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String JSON_TYPE = "application/json";
 
     private final Components c;
@@ -221,8 +215,7 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private static Buffer decideBody(ProfileService.Visitor v, List<Decision> decisions) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return Json.write(1024, g -> {
             g.writeStartObject();
             if (v.vid() != null) {
                 g.writeStringField("vid", v.vid());
@@ -248,10 +241,7 @@ public final class ApiVerticle extends VerticleBase {
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Buffer.buffer(out.toByteArray());
+        });
     }
 
     // ---- events --------------------------------------------------------------------------------

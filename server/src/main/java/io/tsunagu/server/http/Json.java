@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.tsunagu.rules.source.PlainJson;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,13 +53,48 @@ public final class Json {
 
     /** A plain value (Map, List, String, Number, Boolean, null) or a record-free tree of them, as JSON. */
     public static Buffer write(Object value) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            PlainJson.write(g, value);
+        return write(256, g -> PlainJson.write(g, value));
+    }
+
+    /** Writes JSON with a generator. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * JSON that {@code writer} writes, straight into the buffer the response sends: the generator's
+     * own buffer is recycled, so the text is copied once (not into a growing array, then out of it,
+     * then into the buffer). {@code sizeHint}: the bytes expected; the buffer grows beyond it.
+     */
+    public static Buffer write(int sizeHint, Writer writer) {
+        Buffer out = Buffer.buffer(sizeHint);
+        try (JsonGenerator g = FACTORY.createGenerator(new BufferStream(out))) {
+            writer.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Buffer.buffer(out.toByteArray());
+        return out;
+    }
+
+    /** An output stream that appends to a buffer. */
+    private static final class BufferStream extends OutputStream {
+
+        private final Buffer out;
+
+        BufferStream(Buffer out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            out.appendByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            out.appendBytes(b, off, len);
+        }
     }
 
     /** {@code {"error": code, "message": message}}. */
