@@ -82,11 +82,13 @@ public final class EventCodec {
             sb.append('}');
         } else if (v instanceof List<?> l) {
             sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) {
+            boolean first = true;
+            for (Object o : l) {
+                if (!first) {
                     sb.append(',');
                 }
-                value(sb, l.get(i));
+                first = false;
+                value(sb, o);
             }
             sb.append(']');
         } else if (v instanceof Fields f) {
