@@ -212,7 +212,7 @@ final class FeedFile implements Closeable {
         if (!problems.isEmpty()) {
             return new Row(line, id, null, null, problems);
         }
-        return new Row(line, id, events ? new Event(eventId, feed.event(), ts, values) : null, null, List.of());
+        return new Row(line, id, events ? Event.unshared(eventId, feed.event(), ts, values) : null, null, List.of());
     }
 
     private void convert(Column c, String text, DateTimeFormatter formatter, long line, List<Problem> problems,

@@ -25,10 +25,23 @@ public final class Event extends Fields {
     private final Props props;
 
     public Event(String id, String type, long ts, Map<String, Object> props) {
+        this(id, type, ts, Props.of(props));
+    }
+
+    private Event(String id, String type, long ts, Props props) {
         this.id = id;
         this.type = Interner.name(Objects.requireNonNull(type, "type"));
         this.ts = ts;
-        this.props = Props.of(props);
+        this.props = props;
+    }
+
+    /**
+     * An event whose property names and values are not shared with other events: for events that are
+     * written and then dropped, as an import's are, where looking each string up in the shared tables
+     * costs time (a table lookup and a hash per property) and saves nothing.
+     */
+    public static Event unshared(String id, String type, long ts, Map<String, Object> props) {
+        return new Event(id, type, ts, Props.copyOf(props));
     }
 
     public static Event of(String type, long ts, Map<String, Object> props) {

@@ -29,16 +29,25 @@ final class Props extends AbstractMap<String, Object> {
         if (source instanceof Props p) {
             return p;
         }
-        if (source == null || source.isEmpty()) {
-            return EMPTY;
+        return source == null || source.isEmpty() ? EMPTY : ofPairs(pairs(source));
+    }
+
+    /** The properties as they are, nothing shared. */
+    static Props copyOf(Map<String, ?> source) {
+        if (source instanceof Props p) {
+            return p;
         }
+        return source == null || source.isEmpty() ? EMPTY : new Props(pairs(source));
+    }
+
+    private static Object[] pairs(Map<String, ?> source) {
         Object[] kv = new Object[source.size() * 2];
         int i = 0;
         for (Map.Entry<String, ?> e : source.entrySet()) {
             kv[i++] = e.getKey();
             kv[i++] = e.getValue();
         }
-        return ofPairs(kv);
+        return kv;
     }
 
     /** Properties from alternating names and values; the array becomes the map's own. */

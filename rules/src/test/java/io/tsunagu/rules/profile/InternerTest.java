@@ -41,4 +41,13 @@ class InternerTest {
         assertSame(Interner.name("brand"), p.keySet().iterator().next());
         assertSame(Interner.value("kumo"), p.get("brand"));
     }
+
+    @Test
+    void unsharedEvents_keepTheStringsTheyWereGiven() {
+        String brand = new String("kumo");
+        Interner.value("kumo");
+        Event e = Event.unshared("r-1", "purchase", 1L, Map.of("brand", brand));
+        assertSame(brand, e.prop("brand"));
+        assertEquals(new Event("r-1", "purchase", 1L, Map.of("brand", "kumo")).toString(), e.toString());
+    }
 }
