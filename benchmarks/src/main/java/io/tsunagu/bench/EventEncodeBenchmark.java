@@ -43,15 +43,7 @@ public class EventEncodeBenchmark {
 
     @Setup
     public void setUp() {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("url", "https://shop.example.com/p/P01234?utm_source=mail");
-        props.put("page_type", "product");
-        props.put("product_id", "P01234");
-        props.put("category", "shoes");
-        props.put("brand", "kumo");
-        props.put("referrer", "https://shop.example.com/c/shoes");
-        props.put("title", "Kumo running shoe, navy");
-        pageView = new Event("pv-7f3a9c2e1b", "page_view", 1_795_000_000_000L, props);
+        pageView = EventDecodeBenchmark.pageView();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("channel", "store");
         line.put("store_id", "S012");
