@@ -2,6 +2,7 @@ package io.tsunagu.recs;
 
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.EventRun;
+import io.tsunagu.rules.profile.Interner;
 import io.tsunagu.rules.profile.Profile;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -30,6 +31,13 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
     public record Viewed(String product, long ts) {
     }
 
+    // The shared instances of the property names: events hold these, and are searched by identity first.
+    private static final String PRODUCT_ID = Interner.name("product_id");
+    private static final String BRAND = Interner.name("brand");
+    private static final String CATEGORY = Interner.name("category");
+    private static final String QUANTITY = Interner.name("quantity");
+    private static final String AMOUNT = Interner.name("amount");
+
     public Shopper {
         purchases = Collections.unmodifiableList(purchases);
         views = Collections.unmodifiableList(views);
@@ -47,10 +55,10 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
         Event[] events = run.buffer();
         for (int i = run.to() - 1; i >= run.from(); i--) {
             Event e = events[i];
-            String product = text(e.prop("product_id"));
-            String brand = text(e.prop("brand"));
+            String product = text(e.prop(PRODUCT_ID));
+            String brand = text(e.prop(BRAND));
             if ((product != null || brand != null) && e.ts() <= now && !isReturn(e)) {
-                purchases.add(new Bought(product, brand, text(e.prop("category")), e.ts()));
+                purchases.add(new Bought(product, brand, text(e.prop(CATEGORY)), e.ts()));
             }
         }
         return new Shopper(purchases, new Views(profile.run("page_view"), now), text(page.get("product_id")),
@@ -59,8 +67,8 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
 
     /** A purchase event that is a return or cancellation: a quantity of 0 or less, or a negative amount. */
     public static boolean isReturn(Event e) {
-        return (e.prop("quantity") instanceof Number q && q.doubleValue() <= 0)
-                || (e.prop("amount") instanceof Number a && a.doubleValue() < 0);
+        return (e.prop(QUANTITY) instanceof Number q && q.doubleValue() <= 0)
+                || (e.prop(AMOUNT) instanceof Number a && a.doubleValue() < 0);
     }
 
     /** A profile's product views, newest first, found from its page views as far as they are read. */
@@ -83,7 +91,7 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
         private boolean reach(int n) {
             while (found.size() <= n && next >= from) {
                 Event e = events[next--];
-                String product = text(e.prop("product_id"));
+                String product = text(e.prop(PRODUCT_ID));
                 if (product != null && e.ts() <= now) {
                     found.add(new Viewed(product, e.ts()));
                 }

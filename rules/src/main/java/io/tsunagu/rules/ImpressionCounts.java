@@ -2,6 +2,7 @@ package io.tsunagu.rules;
 
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.EventRun;
+import io.tsunagu.rules.profile.Interner;
 import io.tsunagu.rules.profile.Profile;
 
 /**
@@ -19,12 +20,13 @@ public interface ImpressionCounts {
 
     /** Counts the profile's {@code impression} events whose {@code campaign} property names the campaign. */
     static ImpressionCounts fromProfile(Profile profile) {
+        String name = Interner.name("campaign"); // the instance events hold: found by identity
         return (campaign, since) -> {
             EventRun run = profile.run("impression");
             Event[] events = run.buffer();
             int n = 0;
             for (int i = run.to() - 1; i >= run.from() && events[i].ts() >= since; i--) {
-                if (campaign.equals(events[i].prop("campaign"))) {
+                if (campaign.equals(events[i].prop(name))) {
                     n++;
                 }
             }

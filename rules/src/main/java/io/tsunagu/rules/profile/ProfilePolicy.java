@@ -32,8 +32,9 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
         if (aggregateDays < 1) {
             throw new IllegalArgumentException("aggregateDays must be at least 1, was " + aggregateDays);
         }
-        dimensions = List.copyOf(dimensions);
-        measures = List.copyOf(measures);
+        // The names events hold, so that looking them up in an event's properties finds them by identity.
+        dimensions = dimensions.stream().map(Interner::name).toList();
+        measures = measures.stream().map(Interner::name).toList();
     }
 
     /** Events before this time (epoch ms) are not stored: their days fell out of the aggregates. */

@@ -66,16 +66,21 @@ final class Props extends AbstractMap<String, Object> {
 
     @Override
     public Object get(Object key) {
+        // Compiled paths hold the shared names: found by identity, reading only this array (following
+        // each name to its characters or hash costs a cache miss per property when the profiles of a
+        // busy server do not fit the CPU's caches). Other names by hash, then characters.
+        Object[] a = kv;
+        for (int i = 0; i < a.length; i += 2) {
+            if (a[i] == key) {
+                return a[i + 1];
+            }
+        }
         if (key == null) {
             return null;
         }
-        // Compiled paths find their names by identity; a caller's literal by the hash both strings
-        // keep, so an absent name costs an int comparison per property.
         int h = key.hashCode();
-        Object[] a = kv;
         for (int i = 0; i < a.length; i += 2) {
-            Object k = a[i];
-            if (k == key || (k.hashCode() == h && k.equals(key))) {
+            if (a[i].hashCode() == h && a[i].equals(key)) {
                 return a[i + 1];
             }
         }
