@@ -208,17 +208,17 @@ public sealed interface Trait {
         public Object compute(Profile p, long now) {
             Window w = new Window(p, events.type(), within, now);
             Map<String, long[]> tally = new HashMap<>(); // value -> {count, last seen}
-            for (int i = w.lo; i < w.hi; i++) {
-                Event e = w.events[i];
-                if (events.matches(e)) {
-                    Object v = prop.resolve(e);
-                    String single = ProfilePolicy.dimensionValue(v);
-                    if (single != null) {
-                        count(tally, single, e.ts());
-                    } else if (v != null) {
-                        for (String each : ProfilePolicy.dimensionValues(v)) {
-                            count(tally, each, e.ts());
-                        }
+            if (!events.hasWhere() && prop.length() == 1) {
+                // Every event counts and the value is one of its fields: read the run's column of it.
+                Object[] values = w.run.column(prop.part(0));
+                for (int i = w.lo; i < w.hi; i++) {
+                    tally(tally, values[i], w.times[i]);
+                }
+            } else {
+                for (int i = w.lo; i < w.hi; i++) {
+                    Event e = w.events[i];
+                    if (events.matches(e)) {
+                        tally(tally, prop.resolve(e), e.ts());
                     }
                 }
             }
@@ -243,6 +243,17 @@ public sealed interface Trait {
                 out.add(entries.get(i).getKey());
             }
             return Collections.unmodifiableList(out);
+        }
+
+        private static void tally(Map<String, long[]> tally, Object v, long ts) {
+            String single = ProfilePolicy.dimensionValue(v);
+            if (single != null) {
+                count(tally, single, ts);
+            } else if (v != null) {
+                for (String each : ProfilePolicy.dimensionValues(v)) {
+                    count(tally, each, ts);
+                }
+            }
         }
 
         private static void count(Map<String, long[]> tally, String value, long ts) {

@@ -26,6 +26,9 @@ final class Window {
     final int hi;
     /** The retained events are {@code events[first, end)}; read nothing outside. */
     final Event[] events;
+    /** Their times, slot for slot. */
+    final long[] times;
+    final EventRun run;
     private final int first;
     private final int end;
     /** Whether trimmed events fall inside the window. */
@@ -38,7 +41,9 @@ final class Window {
         this.start = within < 0 ? Long.MIN_VALUE : now - within;
         this.fromDay = within < 0 ? Integer.MIN_VALUE : Aggregates.day(start);
         EventRun run = p.run(type);
+        this.run = run;
         this.events = run.buffer();
+        this.times = run.times();
         this.first = run.from();
         this.end = run.to();
         this.lo = lowerBound(start);
@@ -54,7 +59,7 @@ final class Window {
         int hi = end;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (events[mid].ts() < ts) {
+            if (times[mid] < ts) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -69,7 +74,7 @@ final class Window {
         int hi = end;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (events[mid].ts() <= ts) {
+            if (times[mid] <= ts) {
                 lo = mid + 1;
             } else {
                 hi = mid;
