@@ -54,10 +54,17 @@ public sealed interface Trait {
         public Object compute(Profile p, long now) {
             Window w = new Window(p, events.type(), within, now);
             double s = 0;
-            for (int i = w.lo; i < w.hi; i++) {
-                Event e = w.events[i];
-                if (events.matches(e)) {
-                    s += valueOf(e);
+            if (!events.hasWhere() && prop.length() == 1) {
+                Object[] values = w.run.column(prop.part(0)); // every event counts: read the column
+                for (int i = w.lo; i < w.hi; i++) {
+                    s += valueOf(values[i]);
+                }
+            } else {
+                for (int i = w.lo; i < w.hi; i++) {
+                    Event e = w.events[i];
+                    if (events.matches(e)) {
+                        s += valueOf(prop.resolve(e));
+                    }
                 }
             }
             if (w.trimmed && measure != null && events.aggregatable()) {
@@ -66,8 +73,8 @@ public sealed interface Trait {
             return s;
         }
 
-        private double valueOf(Event e) {
-            double v = ProfilePolicy.measureValue(prop.resolve(e));
+        private static double valueOf(Object value) {
+            double v = ProfilePolicy.measureValue(value);
             return Double.isNaN(v) ? 0 : v;
         }
     }
