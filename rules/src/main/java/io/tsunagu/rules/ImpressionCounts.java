@@ -1,6 +1,5 @@
 package io.tsunagu.rules;
 
-import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.EventRun;
 import io.tsunagu.rules.profile.Interner;
 import io.tsunagu.rules.profile.Profile;
@@ -23,10 +22,14 @@ public interface ImpressionCounts {
         String name = Interner.name("campaign"); // the instance events hold: found by identity
         return (campaign, since) -> {
             EventRun run = profile.run("impression");
-            Event[] events = run.buffer();
+            long[] times = run.times();
+            Object[] campaigns = null;
             int n = 0;
-            for (int i = run.to() - 1; i >= run.from() && events[i].ts() >= since; i--) {
-                if (campaign.equals(events[i].prop(name))) {
+            for (int i = run.to() - 1; i >= run.from() && times[i] >= since; i--) {
+                if (campaigns == null) {
+                    campaigns = run.column(name); // only when an impression is in the window
+                }
+                if (campaign.equals(campaigns[i])) {
                     n++;
                 }
             }
