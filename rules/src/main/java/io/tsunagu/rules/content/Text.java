@@ -20,11 +20,17 @@ public final class Text {
     }
 
     private final Part[] parts;
+    /** Each literal part HTML-escaped, slot for slot with {@link #parts} (null for placeholders): once. */
+    private final String[] escaped;
     private final String source;
 
     Text(String source, List<Part> parts) {
         this.source = source;
         this.parts = parts.toArray(Part[]::new);
+        this.escaped = new String[this.parts.length];
+        for (int i = 0; i < this.parts.length; i++) {
+            escaped[i] = this.parts[i].path() == null ? Html.escape(this.parts[i].literal()) : null;
+        }
     }
 
     public String source() {
@@ -40,12 +46,13 @@ public final class Text {
      */
     public String render(Object document, boolean trusted) {
         if (parts.length == 1 && parts[0].path() == null) {
-            return trusted ? parts[0].literal() : Html.escape(parts[0].literal());
+            return trusted ? parts[0].literal() : escaped[0];
         }
         StringBuilder sb = new StringBuilder(source.length() + 16);
-        for (Part p : parts) {
+        for (int i = 0; i < parts.length; i++) {
+            Part p = parts[i];
             if (p.path() == null) {
-                sb.append(trusted ? p.literal() : Html.escape(p.literal()));
+                sb.append(trusted ? p.literal() : escaped[i]);
             } else {
                 String v = show(p.path().resolve(document));
                 sb.append(Html.escape(v.isEmpty() ? p.fallback() : v));
