@@ -52,13 +52,20 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
     public static Shopper of(Profile profile, Map<String, ?> page, long now) {
         List<Bought> purchases = new ArrayList<>();
         EventRun run = profile.run("purchase");
-        Event[] events = run.buffer();
-        for (int i = run.to() - 1; i >= run.from(); i--) {
-            Event e = events[i];
-            String product = text(e.prop(PRODUCT_ID));
-            String brand = text(e.prop(BRAND));
-            if ((product != null || brand != null) && e.ts() <= now && !isReturn(e)) {
-                purchases.add(new Bought(product, brand, text(e.prop(CATEGORY)), e.ts()));
+        if (!run.isEmpty()) {
+            // The run's columns: a busy server finds them in a few arrays rather than in every event.
+            long[] times = run.times();
+            Object[] products = run.column(PRODUCT_ID);
+            Object[] brands = run.column(BRAND);
+            Object[] categories = run.column(CATEGORY);
+            Object[] quantities = run.column(QUANTITY);
+            Object[] amounts = run.column(AMOUNT);
+            for (int i = run.to() - 1; i >= run.from(); i--) {
+                String product = text(products[i]);
+                String brand = text(brands[i]);
+                if ((product != null || brand != null) && times[i] <= now && !isReturn(quantities[i], amounts[i])) {
+                    purchases.add(new Bought(product, brand, text(categories[i]), times[i]));
+                }
             }
         }
         return new Shopper(purchases, new Views(profile.run("page_view"), now), text(page.get("product_id")),
@@ -67,33 +74,41 @@ public record Shopper(List<Bought> purchases, List<Viewed> views, String pagePro
 
     /** A purchase event that is a return or cancellation: a quantity of 0 or less, or a negative amount. */
     public static boolean isReturn(Event e) {
-        return (e.prop(QUANTITY) instanceof Number q && q.doubleValue() <= 0)
-                || (e.prop(AMOUNT) instanceof Number a && a.doubleValue() < 0);
+        return isReturn(e.prop(QUANTITY), e.prop(AMOUNT));
+    }
+
+    private static boolean isReturn(Object quantity, Object amount) {
+        return (quantity instanceof Number q && q.doubleValue() <= 0)
+                || (amount instanceof Number a && a.doubleValue() < 0);
     }
 
     /** A profile's product views, newest first, found from its page views as far as they are read. */
     private static final class Views extends AbstractList<Viewed> {
 
-        private final Event[] events;
-        private final int from;
+        private final EventRun run;
+        private final long[] times;
+        private Object[] products;
         private final long now;
         private int next;
         private final List<Viewed> found = new ArrayList<>();
 
         Views(EventRun run, long now) {
-            this.events = run.buffer();
-            this.from = run.from();
+            this.run = run;
+            this.times = run.times();
             this.next = run.to() - 1;
             this.now = now;
         }
 
         /** Finds views until there are more than {@code n} or the page views run out; whether there are. */
         private boolean reach(int n) {
-            while (found.size() <= n && next >= from) {
-                Event e = events[next--];
-                String product = text(e.prop(PRODUCT_ID));
-                if (product != null && e.ts() <= now) {
-                    found.add(new Viewed(product, e.ts()));
+            while (found.size() <= n && next >= run.from()) {
+                if (products == null) {
+                    products = run.column(PRODUCT_ID);
+                }
+                int i = next--;
+                String product = text(products[i]);
+                if (product != null && times[i] <= now) {
+                    found.add(new Viewed(product, times[i]));
                 }
             }
             return found.size() > n;
