@@ -60,7 +60,7 @@ public final class EventCodec {
             double d = n.doubleValue();
             if (!Double.isFinite(d)) {
                 sb.append("null");
-            } else if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
+            } else if (PlainJson.isWhole(d)) {
                 sb.append((long) d);
             } else {
                 sb.append(d);

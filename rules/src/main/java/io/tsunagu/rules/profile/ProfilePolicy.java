@@ -1,6 +1,7 @@
 package io.tsunagu.rules.profile;
 
 import io.tsunagu.rules.condition.Js;
+import io.tsunagu.rules.source.PlainJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -113,7 +114,7 @@ public record ProfilePolicy(int maxEventsPerType, int aggregateDays, List<String
 
     /** A number as the store writes it: whole numbers without a fraction, others exactly (shortest form). */
     public static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15 ? Long.toString((long) v) : Double.toString(v);
+        return PlainJson.isWhole(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The aggregate keys a dimension property contributes: one per scalar value, lists element-wise. */

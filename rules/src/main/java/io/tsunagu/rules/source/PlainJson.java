@@ -16,6 +16,11 @@ public final class PlainJson {
     private PlainJson() {
     }
 
+    /** Whether a number is written as an integer: whole, and exact as a long (below 2^53). */
+    public static boolean isWhole(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15;
+    }
+
     /**
      * Writes a plain value — Map, List, String, Number, Boolean, null, or {@link Fields} — as JSON: whole
      * numbers as integers, non-finite numbers as null (JSON has no NaN). Rule content, stored
@@ -32,7 +37,7 @@ public final class PlainJson {
             double d = n.doubleValue();
             if (!Double.isFinite(d)) {
                 g.writeNull();
-            } else if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
+            } else if (isWhole(d)) {
                 g.writeNumber((long) d);
             } else {
                 g.writeNumber(d);

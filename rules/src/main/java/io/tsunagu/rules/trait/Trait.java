@@ -54,8 +54,8 @@ public sealed interface Trait {
         public Object compute(Profile p, long now) {
             Window w = new Window(p, events.type(), within, now);
             double s = 0;
-            if (!events.hasWhere() && prop.length() == 1) {
-                Object[] values = w.run.column(prop.part(0)); // every event counts: read the column
+            Object[] values = w.column(events, prop);
+            if (values != null) {
                 for (int i = w.lo; i < w.hi; i++) {
                     s += valueOf(values[i]);
                 }
@@ -215,9 +215,8 @@ public sealed interface Trait {
         public Object compute(Profile p, long now) {
             Window w = new Window(p, events.type(), within, now);
             Map<String, long[]> tally = new HashMap<>(); // value -> {count, last seen}
-            if (!events.hasWhere() && prop.length() == 1) {
-                // Every event counts and the value is one of its fields: read the run's column of it.
-                Object[] values = w.run.column(prop.part(0));
+            Object[] values = w.column(events, prop);
+            if (values != null) {
                 for (int i = w.lo; i < w.hi; i++) {
                     tally(tally, values[i], w.times[i]);
                 }

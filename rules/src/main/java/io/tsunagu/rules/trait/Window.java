@@ -1,5 +1,6 @@
 package io.tsunagu.rules.trait;
 
+import io.tsunagu.rules.condition.Path;
 import io.tsunagu.rules.profile.Aggregates;
 import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.EventRun;
@@ -28,7 +29,7 @@ final class Window {
     final Event[] events;
     /** Their times, slot for slot. */
     final long[] times;
-    final EventRun run;
+    private final EventRun run;
     private final int first;
     private final int end;
     /** Whether trimmed events fall inside the window. */
@@ -51,6 +52,14 @@ final class Window {
         long r = p.retainedFrom(type);
         this.trimmed = r != Long.MIN_VALUE && start < r;
         this.trimmedToDay = trimmed ? Aggregates.day(r) : Integer.MIN_VALUE;
+    }
+
+    /**
+     * The values of {@code prop} slot for slot with {@link #events} ({@link EventRun#column}) when every
+     * event counts and the value is one of its fields; else null, and the caller reads the events.
+     */
+    Object[] column(EventSelector selector, Path prop) {
+        return !selector.hasWhere() && prop.length() == 1 ? run.column(prop.part(0)) : null;
     }
 
     /** First index whose ts is {@code >= ts}. */
