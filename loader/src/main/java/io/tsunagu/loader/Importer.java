@@ -1,16 +1,15 @@
 package io.tsunagu.loader;
 
 import io.tsunagu.loader.feed.Feed;
-import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.store.ApplyResult;
 import io.tsunagu.store.EventCodec;
 import io.tsunagu.store.ProfileKeys;
 import io.tsunagu.store.RedisProfileStore;
+import io.tsunagu.store.StoredEvent;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +39,15 @@ import java.util.concurrent.TimeUnit;
  *     a forced re-import, or a run again after a crash, changes nothing that was already applied;
  * <li>each batch tells the servers which profiles changed, so their caches drop them within a second.
  * </ol>
- * Both passes stream: memory does not grow with the file.
+ * An events file's first pass also keeps its good rows, ready to send, in {@link MemberOrder}: the
+ * second pass takes them from there with each member's rows together instead of reading the file
+ * again. Memory does not grow with the file (rows beyond a budget wait in temporary files).
  */
 public final class Importer {
 
     static final int BATCH_ROWS = 2_000;
+    /** A member's events in one script call at most: Redis runs a call whole (500 events: ~10 ms). */
+    static final int MAX_PROFILE_EVENTS = 500;
     private static final int IN_FLIGHT = 4;
     private static final int FIRST_ERRORS = 10;
     private static final long TIMEOUT_S = 60;
@@ -62,12 +65,24 @@ public final class Importer {
     private final ProfilePolicy policy;
     private final String origin;
     private final ImportHistory history;
+    private final long orderBudget;
+    private final Path orderDir;
 
     public Importer(RedisProfileStore store, ProfilePolicy policy, ImportHistory history) {
+        this(store, policy, history, MemberOrder.DEFAULT_BUDGET, null);
+    }
+
+    /**
+     * With {@code orderBudget} bytes of an events file's rows held in memory and the rest in a temporary
+     * directory made in {@code orderDir} (null: the system's); see {@link MemberOrder}.
+     */
+    Importer(RedisProfileStore store, ProfilePolicy policy, ImportHistory history, long orderBudget, Path orderDir) {
         this.store = store;
         this.keys = store.keys();
         this.policy = policy;
         this.history = history;
+        this.orderBudget = orderBudget;
+        this.orderDir = orderDir;
         this.origin = "loader-" + HexFormat.of().formatHex(longBytes(ThreadLocalRandom.current().nextLong()));
     }
 
@@ -102,10 +117,17 @@ public final class Importer {
                                 + before.file() + "); --force imports it again, counting nothing twice"), null));
             }
         }
+        try (MemberOrder order = feed.kind() == Feed.Kind.EVENTS ? new MemberOrder(orderBudget, orderDir) : null) {
+            return run(feed, file, errorsFile, progress, order, runId, name, sha, started);
+        }
+    }
+
+    private ImportRun run(Feed feed, Path file, Path errorsFile, Progress progress, MemberOrder order, String runId,
+            String name, String sha, long started) throws Exception {
         // Pass 1: validate.
         Validation v;
         try {
-            v = validate(feed, file, errorsFile, progress);
+            v = validate(feed, file, errorsFile, progress, order);
         } catch (FeedFile.Rejected e) {
             return history.record(new ImportRun(runId, feed.name(), name, sha, ImportRun.REJECTED, 0, 0, 0, 0, 0, started,
                     System.currentTimeMillis(), List.of(e.getMessage()), null));
@@ -125,7 +147,11 @@ public final class Importer {
         history.record(running);
         Counts c = new Counts();
         try {
-            apply(feed, file, c, progress);
+            if (order != null) {
+                apply(order, file.getFileName() + " (importing)", c, progress);
+            } else {
+                apply(feed, file, c, progress);
+            }
         } catch (Exception e) {
             List<String> errors = new ArrayList<>(v.first);
             errors.add(0, "stopped part-way: " + e.getMessage() + "; import the file again to complete it");
@@ -145,7 +171,8 @@ public final class Importer {
     private record Validation(long rows, long bad, List<String> first) {
     }
 
-    private static Validation validate(Feed feed, Path file, Path errorsFile, Progress progress)
+    /** Finds the bad rows; with an {@code order}, keeps the good rows' events in it. */
+    private Validation validate(Feed feed, Path file, Path errorsFile, Progress progress, MemberOrder order)
             throws IOException, FeedFile.Rejected {
         long size = Files.size(file);
         long t0 = System.nanoTime();
@@ -154,13 +181,16 @@ public final class Importer {
         long bad = 0;
         List<String> first = new ArrayList<>();
         BufferedWriter errors = null;
-        try (FeedFile in = new FeedFile(feed, file).checkOnly()) {
+        try (FeedFile in = order != null ? new FeedFile(feed, file) : new FeedFile(feed, file).checkOnly()) {
             for (FeedFile.Row row; (row = in.next()) != null;) {
                 rows++;
                 if ((rows & 0xfff) == 0) {
                     progress.update(label, rows, in.bytesRead(), size, t0);
                 }
                 if (!row.bad()) {
+                    if (order != null) {
+                        order.add(row.id(), StoredEvent.of(row.event(), policy));
+                    }
                     continue;
                 }
                 bad++;
@@ -238,28 +268,79 @@ public final class Importer {
         }
     }
 
+    /**
+     * Applies an events file's good rows in member order: a member's rows go in one script call (up to
+     * {@link #MAX_PROFILE_EVENTS}), batches end between members.
+     */
+    private void apply(MemberOrder order, String label, Counts counts, Progress progress) throws Exception {
+        long t0 = System.nanoTime();
+        long total = order.size();
+        long done = 0;
+        Deque<Future<Void>> inFlight = new ArrayDeque<>();
+        MemberOrder.Cursor rows = order.rows();
+        List<RedisProfileStore.Apply> batch = new ArrayList<>();
+        int batchRows = 0;
+        String pid = null;
+        List<StoredEvent> events = null;
+        for (MemberOrder.Row row; (row = rows.next()) != null;) {
+            if (!row.pid().equals(pid) || events.size() == MAX_PROFILE_EVENTS) {
+                if (batchRows >= BATCH_ROWS) {
+                    inFlight.add(sendEvents(batch, counts));
+                    done += batchRows;
+                    batch = new ArrayList<>();
+                    batchRows = 0;
+                    while (inFlight.size() >= IN_FLIGHT) {
+                        await(inFlight.poll());
+                    }
+                    progress.update(label, done, done, total, t0);
+                }
+                pid = row.pid();
+                events = new ArrayList<>(4);
+                batch.add(new RedisProfileStore.Apply(pid, events));
+            }
+            events.add(row.event());
+            batchRows++;
+        }
+        if (!batch.isEmpty()) {
+            inFlight.add(sendEvents(batch, counts));
+        }
+        while (!inFlight.isEmpty()) {
+            await(inFlight.poll());
+        }
+        progress.update(label, total, total, total, t0);
+    }
+
+    /** One batch of profiles' events, pipelined: the script calls, then one change notification naming them. */
+    private Future<Void> sendEvents(List<RedisProfileStore.Apply> profiles, Counts counts) {
+        List<Request> requests = new ArrayList<>(store.applyRequests(profiles, policy, System.currentTimeMillis()));
+        int calls = requests.size();
+        Set<String> changed = new LinkedHashSet<>();
+        for (RedisProfileStore.Apply a : profiles) {
+            changed.add(a.pid());
+        }
+        requests.add(store.changesRequest(origin, changed));
+        return store.batch(requests).map(responses -> {
+            synchronized (counts) {
+                for (int i = 0; i < calls; i++) {
+                    ApplyResult a = RedisProfileStore.result(responses.get(i));
+                    counts.applied += a.applied();
+                    counts.duplicate += a.duplicates();
+                    counts.tooOld += a.tooOld();
+                }
+            }
+            return null;
+        });
+    }
+
     private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
     }
 
-    /** One batch, pipelined: the writes, then one change notification naming the profiles. */
+    /** One batch of an attributes, catalog or coupons file, pipelined: the writes, then the change notification. */
     private Future<Void> send(Feed feed, List<FeedFile.Row> rows, Counts counts) {
-        long now = System.currentTimeMillis();
         List<Request> requests = new ArrayList<>();
         Set<String> changed = new LinkedHashSet<>();
-        int applies = 0;
         switch (feed.kind()) {
-            case EVENTS -> {
-                Map<String, List<Event>> byProfile = new LinkedHashMap<>();
-                for (FeedFile.Row r : rows) {
-                    byProfile.computeIfAbsent(r.id(), k -> new ArrayList<>(2)).add(r.event());
-                }
-                List<RedisProfileStore.Apply> profiles = new ArrayList<>(byProfile.size());
-                byProfile.forEach((pid, events) -> profiles.add(RedisProfileStore.Apply.of(pid, events, policy)));
-                requests.addAll(store.applyRequests(profiles, policy, now));
-                applies = requests.size();
-                changed.addAll(byProfile.keySet());
-            }
             case ATTRIBUTES -> {
                 for (FeedFile.Row r : rows) {
                     requests.addAll(attributeRequests(r.id(), r.values()));
@@ -288,18 +369,9 @@ public final class Importer {
         if (!changed.isEmpty()) {
             requests.add(store.changesRequest(origin, changed));
         }
-        int eventRequests = applies;
         return store.batch(requests).map(responses -> {
             synchronized (counts) {
-                if (feed.kind() == Feed.Kind.EVENTS) {
-                    for (int i = 0; i < eventRequests; i++) {
-                        Response r = responses.get(i);
-                        ApplyResult a = RedisProfileStore.result(r);
-                        counts.applied += a.applied();
-                        counts.duplicate += a.duplicates();
-                        counts.tooOld += a.tooOld();
-                    }
-                } else if (feed.kind() == Feed.Kind.COUPONS) {
+                if (feed.kind() == Feed.Kind.COUPONS) {
                     // A code imported before is not added again.
                     counts.applied += responses.get(0).get(0).toLong();
                     counts.duplicate += responses.get(0).get(1).toLong();

@@ -310,6 +310,54 @@ class LoaderImportTest {
         }
     }
 
+    @Test
+    void aFileBeyondTheMemoryBudget_isOrderedThroughTemporaryFiles_andStoresTheSame() throws Exception {
+        // 7 members, ~570 rows each: more than one script call takes of a member (Importer.MAX_PROFILE_EVENTS).
+        Path file = write("pos_big.csv", pos(4_000, 0), CP932);
+        Path temp = Files.createDirectories(dir.resolve("order-temp"));
+        io.tsunagu.loader.feed.Feed feed = io.tsunagu.loader.feed.FeedsLoader.parse("feeds.yaml", FEEDS).get("pos");
+        var policy = io.tsunagu.rules.profile.ProfilePolicy.DEFAULT;
+        await(store.prepare());
+        ImportRun small = new Importer(store, policy, new ImportHistory(store), 50_000, temp)
+                .run(feed, file, false, dir.resolve("pos_big.errors.csv"), Importer.Progress.NONE);
+        assertEquals(ImportRun.IMPORTED, small.status());
+        assertEquals(4_000, small.applied());
+        try (var left = Files.list(temp)) {
+            assertEquals(0, left.count(), "the runs are deleted");
+        }
+
+        RedisProfileStore whole = client.store(TestRedis.prefix());
+        await(whole.prepare());
+        ImportRun inMemory = new Importer(whole, policy, new ImportHistory(whole))
+                .run(feed, file, false, dir.resolve("pos_big.errors.csv"), Importer.Progress.NONE);
+        assertEquals(4_000, inMemory.applied());
+        for (int m = 0; m < 7; m++) {
+            Profile a = profile("M-" + m);
+            Profile b = await(whole.load("M-" + m));
+            assertEquals(describe(b.events("purchase")), describe(a.events("purchase")));
+            assertEquals(spend(b), spend(a));
+            assertEquals(purchases(b), purchases(a));
+            // Every line once, kept or trimmed into the aggregates: line i is M-(i % 7)'s, amount 1000 + i.
+            double lines = 0;
+            double amounts = 0;
+            for (int i = m; i < 4_000; i += 7) {
+                lines++;
+                amounts += 1000 + i;
+            }
+            assertEquals(lines, purchases(a), "M-" + m);
+            assertEquals(amounts, spend(a), "M-" + m);
+        }
+
+        // A file rejected for its bad rows after runs were written leaves none behind either.
+        Path bad = write("pos_bad_big.csv", pos(4_000, 100), CP932);
+        ImportRun rejected = new Importer(store, policy, new ImportHistory(store), 50_000, temp)
+                .run(feed, bad, false, dir.resolve("pos_bad_big.errors.csv"), Importer.Progress.NONE);
+        assertEquals(ImportRun.REJECTED, rejected.status());
+        try (var left = Files.list(temp)) {
+            assertEquals(0, left.count());
+        }
+    }
+
     static List<String> describe(Event[] events) {
         return java.util.Arrays.stream(events).map(e -> e.id() + "@" + e.ts() + e.props()).toList();
     }

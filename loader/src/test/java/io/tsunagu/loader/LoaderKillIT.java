@@ -50,8 +50,10 @@ class LoaderKillIT {
         Vertx vertx = Vertx.vertx();
         Redis redis = Redis.createClient(vertx, TestRedis.shared().url());
         try {
+            // Its own temporary directory: the rows beyond the memory budget wait there in member order.
+            Path temp = Files.createDirectories(dir.resolve("tmp"));
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), LoaderCli.class.getName(), "import", "pos", file.toString(),
+                    System.getProperty("java.class.path"), "-Djava.io.tmpdir=" + temp, LoaderCli.class.getName(), "import", "pos", file.toString(),
                     "--feeds", dir.resolve("feeds.yaml").toString(), "--prefix", killed, "--rules", rules)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("loader.out").toFile());
             pb.environment().put("TSUNAGU_REDIS_URL", TestRedis.shared().url());
@@ -60,6 +62,10 @@ class LoaderKillIT {
             long keysBefore = dbsize(redis);
             Http.within(60_000, "the loader writing events", () -> dbsize(redis) - keysBefore >= 300 || !p.isAlive());
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            try (var left = Files.list(temp)) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("tsunagu-import-")).toList(),
+                        "the killed import's temporary files are gone with it");
+            }
             long before = count(redis, killed);
             assertTrue(before > 0 && before < ROWS, "killed mid-file (" + before + " events stored)");
             Response runs = LoaderImportTest.await(redis.send(Request.cmd(Command.HVALS).arg(killed + ":import-runs")));

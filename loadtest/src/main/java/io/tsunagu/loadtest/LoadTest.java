@@ -5,6 +5,7 @@ import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.rules.source.Durations;
 import io.tsunagu.server.profile.Identity;
 import io.tsunagu.store.RedisProcess;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,12 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code tsunagu loadtest}: the server's speed, measured against a baseline in the same run.
@@ -28,8 +31,9 @@ import java.util.Map;
  *     rules: 30 segments, 50 campaigns) and a hello-world baseline, then measures: each one's maximum
  *     throughput (ramp), cached decide latency at a constant 10,000 req/s, and decide with every
  *     profile read from Redis (cache off): maximum throughput and latency at 10,000 req/s.
- * tsunagu loadtest loader [--rows 1000000] [--members 100000]
- *     Imports a POS export (Shift_JIS, time-ordered) into a private Redis, then again forced.
+ * tsunagu loadtest loader [--rows 1000000] [--members 100000] [--floor]
+ *     Imports a POS export (Shift_JIS, time-ordered) into a private Redis, then again forced; with
+ *     --floor also what Redis costs for the same rows' writes as plain commands, with no script.
  * tsunagu loadtest run  --url http://host:port --rate N --duration 30s [--secret S] [--members N]
  * tsunagu loadtest ramp --url http://host:port [--start N] [--secret S] [--members N]
  *     Against a running server: signed members need its site secret.
@@ -39,7 +43,7 @@ public final class LoadTest {
 
     private static final String USAGE = """
             usage: tsunagu loadtest [suite] [--quick] [--only baseline,cached,miss] [--out FILE]
-                   tsunagu loadtest loader [--rows 1000000] [--members 100000] [--out FILE]
+                   tsunagu loadtest loader [--rows 1000000] [--members 100000] [--floor] [--out FILE]
                    tsunagu loadtest run  --url URL --rate N [--duration 30s] [--secret S] [--members N] [--visitors N]
                    tsunagu loadtest ramp --url URL [--start N] [--secret S] [--members N] [--visitors N]""";
 
@@ -51,8 +55,8 @@ public final class LoadTest {
         LoadTest t = new LoadTest();
         String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "suite";
         for (int i = command.equals("suite") && (args.length == 0 || args[0].startsWith("--")) ? 0 : 1; i < args.length; i++) {
-            if (args[i].equals("--quick")) {
-                t.options.put("quick", "true");
+            if (args[i].equals("--quick") || args[i].equals("--floor")) {
+                t.options.put(args[i].substring(2), "true");
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 t.options.put(args[i].substring(2), args[++i]);
             } else {
@@ -90,40 +94,53 @@ public final class LoadTest {
         report.summary("machine", loops + " cores, " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version") + "; generator, servers and Redis on the same machine");
 
-        try (RedisProcess redis = RedisProcess.start(work.resolve("redis"))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
-            long t0 = System.currentTimeMillis();
-            long seeded = Seeder.seed(redis.url(), "lt", members, 40, policy);
-            report.summary("seeded", members + " members, " + seeded + " events in " + (System.currentTimeMillis() - t0) + " ms");
-            Workload decide = new Workload(1, visitors, members, identity, 0.15, "/v1/decide", "/v1/events");
-            Workload hello = new Workload(1, visitors, members, identity, 0.15, "/hello", "/hello");
+        try {
+            try (RedisProcess redis = RedisProcess.start(work.resolve("redis"))) {
+                Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
+                long t0 = System.currentTimeMillis();
+                long seeded = Seeder.seed(redis.url(), "lt", members, 40, policy);
+                report.summary("seeded", members + " members, " + seeded + " events in " + (System.currentTimeMillis() - t0) + " ms");
+                Workload decide = new Workload(1, visitors, members, identity, 0.15, "/v1/decide", "/v1/events");
+                Workload hello = new Workload(1, visitors, members, identity, 0.15, "/hello", "/hello");
 
-            Phases phases = new Phases(work, redis, rules, secret, loops, quick, step);
-            double baselineMax = only.contains("baseline") ? phases.baseline(hello) : Double.NaN;
-            Generator.Result[] cached = only.contains("cached") ? phases.decide(decide, true) : null;
-            Generator.Result[] miss = only.contains("miss") ? phases.decide(decide, false) : null;
+                Phases phases = new Phases(work, redis, rules, secret, loops, quick, step);
+                double baselineMax = only.contains("baseline") ? phases.baseline(hello) : Double.NaN;
+                Generator.Result[] cached = only.contains("cached") ? phases.decide(decide, true) : null;
+                Generator.Result[] miss = only.contains("miss") ? phases.decide(decide, false) : null;
 
-            if (!Double.isNaN(baselineMax)) {
-                report.summary("baseline max throughput (req/s)", Math.round(baselineMax));
-            }
-            if (cached != null) {
-                report.summary("decide, cached: max throughput (req/s)", Math.round(cached[0].throughput()));
                 if (!Double.isNaN(baselineMax)) {
-                    report.summary("decide, cached: share of baseline (target >= 0.5)",
-                            fmt(cached[0].throughput() / baselineMax));
+                    report.summary("baseline max throughput (req/s)", Math.round(baselineMax));
                 }
-                report.summary("decide, cached @ 10000/s: p99 ms (target <= 1)", fmt(cached[1].percentileMs(99)));
-                report.summary("decide, cached @ 10000/s: p50 / p99.9 ms", fmt(cached[1].percentileMs(50)) + " / "
-                        + fmt(cached[1].percentileMs(99.9)));
+                if (cached != null) {
+                    report.summary("decide, cached: max throughput (req/s)", Math.round(cached[0].throughput()));
+                    if (!Double.isNaN(baselineMax)) {
+                        report.summary("decide, cached: share of baseline (target >= 0.5)",
+                                fmt(cached[0].throughput() / baselineMax));
+                    }
+                    report.summary("decide, cached @ 10000/s: p99 ms (target <= 1)", fmt(cached[1].percentileMs(99)));
+                    report.summary("decide, cached @ 10000/s: p50 / p99.9 ms", fmt(cached[1].percentileMs(50)) + " / "
+                            + fmt(cached[1].percentileMs(99.9)));
+                }
+                if (miss != null) {
+                    report.summary("decide, cache off: max throughput (req/s) (target >= 25000)",
+                            Math.round(miss[0].throughput()));
+                    report.summary("decide, cache off @ 10000/s: p99 ms (target <= 2)", fmt(miss[1].percentileMs(99)));
+                }
             }
-            if (miss != null) {
-                report.summary("decide, cache off: max throughput (req/s) (target >= 25000)",
-                        Math.round(miss[0].throughput()));
-                report.summary("decide, cache off @ 10000/s: p99 ms (target <= 2)", fmt(miss[1].percentileMs(99)));
-            }
+        } finally {
+            deleteTree(work);
         }
         finish(root.resolve("loadtest/target/loadtest-report.json"));
         return 0;
+    }
+
+    /** Deletes a run's working directory: its Redis's data and files (a 1M-line loader run leaves ~300 MB). */
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** The suite's measurements, each against a freshly started target. */
@@ -282,7 +299,11 @@ public final class LoadTest {
         Path work = Files.createTempDirectory("tsunagu-loaderbench");
         report.summary("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; loader and Redis on the same machine");
-        report.summary("loader", LoaderBench.run(root, work, rows, members));
+        try {
+            report.summary("loader", LoaderBench.run(root, work, rows, members, options.containsKey("floor")));
+        } finally {
+            deleteTree(work);
+        }
         finish(root.resolve("loadtest/target/loader-report.json"));
         return 0;
     }

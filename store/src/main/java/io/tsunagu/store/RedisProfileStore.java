@@ -126,12 +126,12 @@ public final class RedisProfileStore {
 
     // ---- writing events ------------------------------------------------------------------------
 
-    /** One profile's events and their compact updates ({@link ProfilePolicy#compactUpdates}), to be stored. */
-    public record Apply(String pid, List<Event> events, List<String> updates) {
+    /** One profile's events, to be stored. */
+    public record Apply(String pid, List<StoredEvent> events) {
 
         /** The events with their updates under {@code policy}. */
         public static Apply of(String pid, List<Event> events, ProfilePolicy policy) {
-            return new Apply(pid, events, compactUpdates(events, policy));
+            return new Apply(pid, stored(events, policy));
         }
     }
 
@@ -168,10 +168,10 @@ public final class RedisProfileStore {
         return out;
     }
 
-    private static List<String> compactUpdates(List<Event> events, ProfilePolicy policy) {
-        List<String> out = new ArrayList<>(events.size());
+    private static List<StoredEvent> stored(List<Event> events, ProfilePolicy policy) {
+        List<StoredEvent> out = new ArrayList<>(events.size());
         for (Event e : events) {
-            out.add(policy.compactUpdates(e));
+            out.add(StoredEvent.of(e, policy));
         }
         return out;
     }
@@ -202,13 +202,13 @@ public final class RedisProfileStore {
         r.arg(policy.maxEventsPerType()).arg(policy.horizon(now));
         for (Apply a : profiles) {
             r.arg("").arg(0).arg(0).arg(a.events().size());
-            appendEvents(r, a.events(), a.updates());
+            appendEvents(r, a.events());
         }
         return r;
     }
 
     /** Stores one profile's events, and the first time {@code marker} is seen its guarded updates and attributes. */
-    private Request guardedCall(String pid, List<Event> events, List<String> eventUpdates, ProfilePolicy policy,
+    private Request guardedCall(String pid, List<StoredEvent> events, ProfilePolicy policy,
             long now, String marker, List<AggregateUpdate> guarded, Map<String, Object> guardedAttributes) {
         Request r = Request.cmd(Command.EVALSHA).arg(Script.APPLY.sha).arg(1).arg(keys.base(pid))
                 .arg(policy.maxEventsPerType()).arg(policy.horizon(now))
@@ -217,14 +217,13 @@ public final class RedisProfileStore {
             r.arg(u.field()).arg(op(u)).arg(value(u));
         }
         guardedAttributes.forEach((k, v) -> r.arg(k).arg(EventCodec.encodeValue(v)));
-        appendEvents(r, events, eventUpdates);
+        appendEvents(r, events);
         return r;
     }
 
-    private static void appendEvents(Request r, List<Event> events, List<String> updates) {
-        for (int i = 0; i < events.size(); i++) {
-            Event e = events.get(i);
-            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(EventCodec.encode(e)).arg(updates.get(i));
+    private static void appendEvents(Request r, List<StoredEvent> events) {
+        for (StoredEvent e : events) {
+            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(e.member());
         }
     }
 
@@ -328,7 +327,7 @@ public final class RedisProfileStore {
                     : AggregateUpdate.Op.ADD;
             trimmedShare.add(new AggregateUpdate(field, op, value));
         });
-        return send(guardedCall(uid, events, compactUpdates(events, policy), policy, now, "merged:" + anonymous.id(), trimmedShare,
+        return send(guardedCall(uid, stored(events, policy), policy, now, "merged:" + anonymous.id(), trimmedShare,
                 anonymous.attributes()))
                 .map(RedisProfileStore::result);
     }

@@ -17,8 +17,9 @@
 --   number of guarded attributes (field, json), set only where not already set
 --   number of events
 --   the guarded updates (field, op, value), the guarded attributes, and the events:
---          id, type, ts, encoded, updates
---          where updates is the event's dimension values and measures (ProfilePolicy.compactUpdates):
+--          id, type, ts, member
+--          where member is the stored event: its encoded text, \30, its updates, which are the event's
+--          dimension values and measures (ProfilePolicy.compactUpdates):
 --          dim=value pairs joined by \31, then \30, then measure=number pairs joined by \31; the
 --          script spells them out as the aggregate fields ProfilePolicy.updatesFor names (see
 --          rules' Aggregates for the field names)
@@ -139,7 +140,7 @@ local function apply(base, marker, guarded, attrs, i, last)
       candidates[#candidates + 1] = i
       ids[#ids + 1] = ARGV[i]
     end
-    i = i + 5
+    i = i + 4
   end
 
   local known = {}
@@ -154,7 +155,7 @@ local function apply(base, marker, guarded, attrs, i, last)
   local by_type = {}
   local types = {}
   for _, at in ipairs(candidates) do
-    local id, kind, ts, encoded, updates = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]
+    local id, kind, ts, member = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
     if known[id] then
       duplicates = duplicates + 1
     else
@@ -169,7 +170,7 @@ local function apply(base, marker, guarded, attrs, i, last)
         types[#types + 1] = kind
       end
       list[#list + 1] = ts
-      list[#list + 1] = encoded .. '\30' .. updates
+      list[#list + 1] = member
     end
   end
 
@@ -243,7 +244,7 @@ local at = 3
 for k = 1, #KEYS do
   local guarded, attrs, events = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
   local from = at + 4
-  local last = from + 3 * guarded + 2 * attrs + 5 * events
+  local last = from + 3 * guarded + 2 * attrs + 4 * events
   local applied, duplicates, too_old = apply(KEYS[k], ARGV[at], guarded, attrs, from, last)
   out[#out + 1] = applied
   out[#out + 1] = duplicates

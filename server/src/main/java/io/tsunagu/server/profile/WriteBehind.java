@@ -5,6 +5,7 @@ import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.server.Metrics;
 import io.tsunagu.store.ApplyResult;
 import io.tsunagu.store.RedisProfileStore;
+import io.tsunagu.store.StoredEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -134,13 +135,11 @@ public final class WriteBehind {
         long now = System.currentTimeMillis();
         List<RedisProfileStore.Apply> applies = new ArrayList<>(byProfile.size());
         byProfile.forEach((pid, pending) -> {
-            List<Event> events = new ArrayList<>(pending.size());
-            List<String> updates = new ArrayList<>(pending.size());
+            List<StoredEvent> events = new ArrayList<>(pending.size());
             for (Pending p : pending) {
-                events.add(p.event());
-                updates.add(p.updates());
+                events.add(StoredEvent.of(p.event(), p.updates()));
             }
-            applies.add(new RedisProfileStore.Apply(pid, events, updates));
+            applies.add(new RedisProfileStore.Apply(pid, events));
         });
         List<Request> requests = new ArrayList<>(store.applyRequests(applies, current, now));
         requests.add(store.changesRequest(origin, byProfile.keySet()));
