@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tsunagu.server.testing.ServerHarness;
+import io.tsunagu.store.testing.TestRedis;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -37,7 +38,7 @@ class DemoIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path data = Files.createTempDirectory("tsunagu-demo");
+        Path data = TestRedis.tempDir("tsunagu-demo");
         ProcessBuilder pb = new ProcessBuilder(root.resolve("tsunagu").toString(), "demo").directory(root.toFile())
                 .redirectErrorStream(true);
         pb.environment().put("TSUNAGU_NO_BUILD", "1");

@@ -8,6 +8,7 @@ import io.tsunagu.server.TsunaguServer;
 import io.tsunagu.server.config.ConfigLoader;
 import io.tsunagu.server.testing.Http;
 import io.tsunagu.server.testing.ServerHarness;
+import io.tsunagu.store.testing.TestRedis;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -41,8 +42,8 @@ class EmbeddedRedisTest {
 
     @Test
     void withNoServerRunning_theLoaderStartsTheRedis_andStopsItWhenDone_keepingTheData() throws Exception {
-        Path data = Files.createTempDirectory("tsunagu-data");
-        Path dir = Files.createTempDirectory("tsunagu-feeds");
+        Path data = TestRedis.tempDir("tsunagu-data");
+        Path dir = TestRedis.tempDir("tsunagu-feeds");
         Files.writeString(dir.resolve("feeds.yaml"), LoaderImportTest.FEEDS);
         Files.writeString(dir.resolve("visits_1.csv"), VISIT);
 
@@ -59,8 +60,8 @@ class EmbeddedRedisTest {
 
     @Test
     void withAServerRunning_theLoaderUsesItsRedis_andLeavesItRunning() throws Exception {
-        Path data = Files.createTempDirectory("tsunagu-data");
-        Path dir = Files.createTempDirectory("tsunagu-feeds");
+        Path data = TestRedis.tempDir("tsunagu-data");
+        Path dir = TestRedis.tempDir("tsunagu-feeds");
         Files.writeString(dir.resolve("feeds.yaml"), LoaderImportTest.FEEDS);
         Files.writeString(dir.resolve("visits_1.csv"), VISIT);
         try (Server s = new Server(data)) {

@@ -102,7 +102,7 @@ class LoaderImportTest {
     @BeforeEach
     void setUp() throws IOException {
         prefix = TestRedis.prefix();
-        dir = Files.createTempDirectory("tsunagu-loader");
+        dir = TestRedis.tempDir("tsunagu-loader");
         Files.writeString(dir.resolve("feeds.yaml"), FEEDS);
         store = client.store(prefix);
     }

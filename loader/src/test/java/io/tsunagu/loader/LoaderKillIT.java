@@ -39,7 +39,7 @@ class LoaderKillIT {
 
     @Test
     void killedMidFile_thenRunAgain_countsEveryRowOnce() throws Exception {
-        Path dir = Files.createTempDirectory("tsunagu-kill");
+        Path dir = TestRedis.tempDir("tsunagu-kill");
         Files.writeString(dir.resolve("feeds.yaml"), LoaderImportTest.FEEDS);
         Path file = dir.resolve("pos_big.csv");
         Files.write(file, scattered(ROWS).getBytes(LoaderImportTest.CP932));

@@ -70,7 +70,7 @@ class RecsAndCouponsLoaderTest {
     @BeforeEach
     void setUp() throws Exception {
         prefix = TestRedis.prefix();
-        dir = Files.createTempDirectory("tsunagu-recs-loader");
+        dir = TestRedis.tempDir("tsunagu-recs-loader");
         Files.writeString(dir.resolve("feeds.yaml"), FEEDS);
         store = client.store(prefix);
         LoaderImportTest.await(store.prepare());

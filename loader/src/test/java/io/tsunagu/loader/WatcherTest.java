@@ -48,7 +48,7 @@ class WatcherTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        inbox = Files.createTempDirectory("tsunagu-inbox");
+        inbox = TestRedis.tempDir("tsunagu-inbox");
         store = client.store(TestRedis.prefix());
         LoaderImportTest.await(store.prepare());
         feeds = FeedsLoader.parse("feeds.yaml", LoaderImportTest.FEEDS);

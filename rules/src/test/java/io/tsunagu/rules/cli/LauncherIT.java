@@ -30,6 +30,8 @@ class LauncherIT {
         pb.environment().put("TSUNAGU_NO_BUILD", "1"); // the build that runs this test has just packaged the jar
         Path out = Files.createTempFile("tsunagu-out", ".txt");
         Path err = Files.createTempFile("tsunagu-err", ".txt");
+        out.toFile().deleteOnExit();
+        err.toFile().deleteOnExit();
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

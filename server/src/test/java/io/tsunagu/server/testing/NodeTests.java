@@ -53,6 +53,7 @@ public final class NodeTests {
         pb.environment().put("TSUNAGU_ARTIFACTS", Path.of("target/e2e-artifacts").toAbsolutePath().toString());
         try {
             Path log = Files.createTempFile("tsunagu-e2e", ".tap");
+            log.toFile().deleteOnExit();
             pb.redirectOutput(log.toFile());
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
