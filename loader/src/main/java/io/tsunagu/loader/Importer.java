@@ -39,9 +39,10 @@ import java.util.concurrent.TimeUnit;
  *     a forced re-import, or a run again after a crash, changes nothing that was already applied;
  * <li>each batch tells the servers which profiles changed, so their caches drop them within a second.
  * </ol>
- * An events file's first pass also keeps its good rows, ready to send, in {@link MemberOrder}: the
- * second pass takes them from there with each member's rows together instead of reading the file
- * again. Memory does not grow with the file (rows beyond a budget wait in temporary files).
+ * An events file's first pass also keeps its good rows, ready to send, in {@link MemberOrder} (on a
+ * second thread: {@link EventKeeper}): the second pass takes them from there with each member's rows
+ * together instead of reading the file again. Memory does not grow with the file (rows beyond a
+ * budget wait in temporary files).
  */
 public final class Importer {
 
@@ -181,15 +182,16 @@ public final class Importer {
         long bad = 0;
         List<String> first = new ArrayList<>();
         BufferedWriter errors = null;
-        try (FeedFile in = order != null ? new FeedFile(feed, file) : new FeedFile(feed, file).checkOnly()) {
+        try (FeedFile in = order != null ? new FeedFile(feed, file) : new FeedFile(feed, file).checkOnly();
+                EventKeeper keeper = order != null ? new EventKeeper(order, policy) : null) {
             for (FeedFile.Row row; (row = in.next()) != null;) {
                 rows++;
                 if ((rows & 0xfff) == 0) {
                     progress.update(label, rows, in.bytesRead(), size, t0);
                 }
                 if (!row.bad()) {
-                    if (order != null) {
-                        order.add(row.id(), StoredEvent.of(row.event(), policy));
+                    if (keeper != null) {
+                        keeper.add(row.id(), row.event());
                     }
                     continue;
                 }
@@ -205,6 +207,9 @@ public final class Importer {
                         first.add("line " + p.line() + ", column " + p.column() + ": " + p.reason());
                     }
                 }
+            }
+            if (keeper != null) {
+                keeper.finish();
             }
         } finally {
             if (errors != null) {
