@@ -85,25 +85,30 @@ final class MemberOrder implements Closeable {
 
     private void spill() throws IOException {
         held.sort(BY_PID); // stable: a member's rows keep their file order
-        Path path = tempParent == null ? Files.createTempFile("tsunagu-import-", ".run")
-                : Files.createTempFile(tempParent, "tsunagu-import-", ".run");
-        FileChannel run = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        runs.add(run);
+        Path dir = tempParent != null ? tempParent : Path.of(System.getProperty("java.io.tmpdir"));
         try {
-            Files.delete(path);
+            Path path = Files.createTempFile(dir, "tsunagu-import-", ".run");
+            FileChannel run = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            runs.add(run);
+            try {
+                Files.delete(path);
+            } catch (IOException e) {
+                undeleted.add(path); // a system that keeps open files: deleted by close()
+            }
+            RunWriter w = new RunWriter(run);
+            for (Row r : held) {
+                StoredEvent e = r.event();
+                w.string(r.pid());
+                w.string(e.id());
+                w.string(e.type());
+                w.number(e.ts());
+                w.string(e.member());
+            }
+            w.flush();
         } catch (IOException e) {
-            undeleted.add(path); // a system that keeps open files: deleted by close()
+            throw new IOException("cannot write the rows waiting for the apply pass to " + dir + " (" + e.getMessage()
+                    + "); set java.io.tmpdir in TSUNAGU_JAVA_OPTS to a directory with room", e);
         }
-        RunWriter w = new RunWriter(run);
-        for (Row r : held) {
-            StoredEvent e = r.event();
-            w.string(r.pid());
-            w.string(e.id());
-            w.string(e.type());
-            w.number(e.ts());
-            w.string(e.member());
-        }
-        w.flush();
         held = new ArrayList<>();
         heldBytes = 0;
     }

@@ -65,7 +65,9 @@ class EventKeeperTest {
             for (int i = 0; i < 3_000; i++) {
                 keeper.add("M-" + i % 50, event(i));
             }
-            assertThrows(IOException.class, keeper::finish);
+            IOException e = assertThrows(IOException.class, keeper::finish);
+            assertTrue(e.getMessage().startsWith("cannot write the rows waiting for the apply pass to " + temp.resolve("gone")),
+                    e.getMessage());
             keeper.close();
         }
     }
