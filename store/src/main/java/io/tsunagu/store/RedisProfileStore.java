@@ -12,8 +12,11 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Profiles in Redis: reading one (one round trip, see {@link ProfileRead}), storing events
@@ -199,10 +202,12 @@ public final class RedisProfileStore {
         for (Apply a : profiles) {
             r.arg(keys.base(a.pid()));
         }
-        r.arg(policy.maxEventsPerType()).arg(policy.horizon(now));
+        long horizon = policy.horizon(now);
+        r.arg(policy.maxEventsPerType()).arg(horizon);
         for (Apply a : profiles) {
-            r.arg("").arg(0).arg(0).arg(a.events().size());
-            appendEvents(r, a.events());
+            Groups g = Groups.of(a.events(), horizon);
+            r.arg("").arg(0).arg(0).arg(g.byType().size()).arg(g.tooOld()).arg(g.repeated());
+            g.append(r);
         }
         return r;
     }
@@ -210,20 +215,58 @@ public final class RedisProfileStore {
     /** Stores one profile's events, and the first time {@code marker} is seen its guarded updates and attributes. */
     private Request guardedCall(String pid, List<StoredEvent> events, ProfilePolicy policy,
             long now, String marker, List<AggregateUpdate> guarded, Map<String, Object> guardedAttributes) {
+        long horizon = policy.horizon(now);
+        Groups g = Groups.of(events, horizon);
         Request r = Request.cmd(Command.EVALSHA).arg(Script.APPLY.sha).arg(1).arg(keys.base(pid))
-                .arg(policy.maxEventsPerType()).arg(policy.horizon(now))
-                .arg(marker).arg(guarded.size()).arg(guardedAttributes.size()).arg(events.size());
+                .arg(policy.maxEventsPerType()).arg(horizon)
+                .arg(marker).arg(guarded.size()).arg(guardedAttributes.size())
+                .arg(g.byType().size()).arg(g.tooOld()).arg(g.repeated());
         for (AggregateUpdate u : guarded) {
             r.arg(u.field()).arg(op(u)).arg(value(u));
         }
         guardedAttributes.forEach((k, v) -> r.arg(k).arg(EventCodec.encodeValue(v)));
-        appendEvents(r, events);
+        g.append(r);
         return r;
     }
 
-    private static void appendEvents(Request r, List<StoredEvent> events) {
-        for (StoredEvent e : events) {
-            r.arg(e.id()).arg(e.type()).arg(e.ts()).arg(e.member());
+    /**
+     * A profile's events as the script takes them: those within the horizon (the rest are counted as
+     * too old), each id once (repeats are counted as duplicates), grouped by type — so that the script
+     * can insert a group whose ids are all new straight from its arguments.
+     */
+    private record Groups(Map<String, List<StoredEvent>> byType, int tooOld, int repeated) {
+
+        static Groups of(List<StoredEvent> events, long horizon) {
+            Map<String, List<StoredEvent>> byType = new LinkedHashMap<>(2);
+            Set<String> seen = events.size() > 1 ? new HashSet<>(events.size() * 2) : null;
+            int tooOld = 0;
+            int repeated = 0;
+            for (StoredEvent e : events) {
+                if (e.ts() < horizon) {
+                    tooOld++;
+                } else if (seen != null && !seen.add(e.id())) {
+                    repeated++;
+                } else {
+                    byType.computeIfAbsent(e.type(), t -> new ArrayList<>(events.size())).add(e);
+                }
+            }
+            return new Groups(byType, tooOld, repeated);
+        }
+
+        /** Per type: the type, n, the n ids, n pairs (ts, id), n pairs (ts, member). */
+        void append(Request r) {
+            byType.forEach((type, list) -> {
+                r.arg(type).arg(list.size());
+                for (StoredEvent e : list) {
+                    r.arg(e.id());
+                }
+                for (StoredEvent e : list) {
+                    r.arg(e.ts()).arg(e.id());
+                }
+                for (StoredEvent e : list) {
+                    r.arg(e.ts()).arg(e.member());
+                }
+            });
         }
     }
 

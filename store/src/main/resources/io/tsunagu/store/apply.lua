@@ -10,14 +10,17 @@
 --
 -- KEYS     the profiles' key bases, "<prefix>:{<pid>}"
 -- ARGV[1]  events kept per type (older ones are trimmed; their ids stay known)
--- ARGV[2]  horizon: events before this epoch ms are not stored (counted as too old)
+-- ARGV[2]  horizon: the ids of trimmed events before this epoch ms are forgotten (the caller sends
+--          no event before it: it can no longer arrive)
 -- then, per key in order:
 --   once-marker: "" for none; else the guarded part below runs only the first time
 --   number of guarded aggregate updates (field, op, value)
 --   number of guarded attributes (field, json), set only where not already set
---   number of events
---   the guarded updates (field, op, value), the guarded attributes, and the events:
---          id, type, ts, member
+--   number of event groups
+--   events the caller found too old, and repeated ids it dropped (both counted in the reply)
+--   the guarded updates (field, op, value), the guarded attributes, and the groups: the events of one
+--   type with distinct ids, as
+--          type, n, the n ids, n pairs (ts, id), n pairs (ts, member)
 --          where member is the stored event: its encoded text, \30, its updates, which are the event's
 --          dimension values and measures (ProfilePolicy.compactUpdates):
 --          dim=value pairs joined by \31, then \30, then measure=number pairs joined by \31; the
@@ -27,9 +30,10 @@
 -- returns  { applied, duplicates, too_old } per key, one after the other
 --
 -- The cost of a script is mostly its calls into Redis, so a profile's work is done in a fixed number
--- of calls whatever the number of its events: one id lookup for all events, one insert per event
--- type, and the aggregate updates of all trimmed events summed here, read with one HMGET and written
--- with one HSET.
+-- of calls whatever the number of its events: one id lookup per group, one insert into the ids and one
+-- into the type's list, and the aggregate updates of all trimmed events summed here, read with one
+-- HMGET and written with one HSET. A group none of whose ids is known — nearly every group of a first
+-- import or of new page views — is inserted straight from the arguments, with no Lua work per event.
 local keep = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local CHUNK = 1000
@@ -44,6 +48,23 @@ local function chunked(command, key, list, step, collect)
   local out = {}
   for from = 1, #list, size do
     local r = redis.call(command, key, unpack(list, from, math.min(#list, from + size - 1)))
+    if collect then
+      for k = 1, #r do out[#out + 1] = r[k] end
+    end
+  end
+  return out
+end
+
+-- Calls a command on key with the arguments ARGV[from], … (count times step of them), in chunks.
+local function chunked_args(command, key, from, count, step, collect)
+  local size = CHUNK * step
+  local last = from + count * step - 1
+  if count * step <= size then
+    return redis.call(command, key, unpack(ARGV, from, last))
+  end
+  local out = {}
+  for a = from, last, size do
+    local r = redis.call(command, key, unpack(ARGV, a, math.min(last, a + size - 1)))
     if collect then
       for k = 1, #r do out[#out + 1] = r[k] end
     end
@@ -111,10 +132,12 @@ local function number(v)
   return string.format('%.17g', v)
 end
 
--- Applies the events of one profile: its arguments are ARGV[i] up to (not including) ARGV[last].
-local function apply(base, marker, guarded, attrs, i, last)
+-- Applies the events of one profile, whose arguments start at ARGV[i]. Returns the events applied,
+-- the duplicates and where the next profile's arguments start.
+local function apply(base, marker, guarded, attrs, groups, i)
   local aggregates = base .. ':g'
   local meta = base .. ':m'
+  local ids = base .. ':i'
   acc = {}
   order = {}
   if marker ~= '' and redis.call('HSETNX', meta, marker, '1') == 1 then
@@ -128,62 +151,42 @@ local function apply(base, marker, guarded, attrs, i, last)
   end
   i = i + 3 * guarded + 2 * attrs
 
-  -- The events within the horizon, and which of their ids are already stored.
-  local applied, duplicates, too_old = 0, 0, 0
-  local candidates = {}
-  local ids = {}
-  while i < last do
-    local ts = tonumber(ARGV[i + 2])
-    if ts < horizon then
-      too_old = too_old + 1
-    else
-      candidates[#candidates + 1] = i
-      ids[#ids + 1] = ARGV[i]
-    end
-    i = i + 4
-  end
-
-  local known = {}
-  if #ids > 0 then
-    local scores = chunked('ZMSCORE', base .. ':i', ids, 1, true)
-    for k = 1, #ids do
-      if scores[k] then known[ids[k]] = true end
-    end
-  end
-
-  local new_ids = {}
-  local by_type = {}
-  local types = {}
-  for _, at in ipairs(candidates) do
-    local id, kind, ts, member = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
-    if known[id] then
-      duplicates = duplicates + 1
-    else
-      known[id] = true -- a repeat later in this call is a duplicate too
-      applied = applied + 1
-      new_ids[#new_ids + 1] = ts
-      new_ids[#new_ids + 1] = id
-      local list = by_type[kind]
-      if not list then
-        list = {}
-        by_type[kind] = list
-        types[#types + 1] = kind
-      end
-      list[#list + 1] = ts
-      list[#list + 1] = member
-    end
-  end
-
+  local applied, duplicates = 0, 0
   local trimmed = false
-  if applied > 0 then
-    chunked('ZADD', base .. ':i', new_ids, 2, false)
-    local new_types = {}
-    for _, kind in ipairs(types) do
-      local events = base .. ':e:' .. kind
-      local list = by_type[kind]
+  local new_types = {}
+  for _ = 1, groups do
+    local kind, n = ARGV[i], tonumber(ARGV[i + 1])
+    local id_at, pair_at, member_at = i + 2, i + 2 + n, i + 2 + 3 * n
+    i = i + 2 + 5 * n
+    local events = base .. ':e:' .. kind
+    local scores = chunked_args('ZMSCORE', ids, id_at, n, 1, true)
+    local known = 0
+    for k = 1, n do
+      if scores[k] then known = known + 1 end
+    end
+    local added = n - known
+    if known == 0 then
+      chunked_args('ZADD', ids, pair_at, n, 2, false)
+      chunked_args('ZADD', events, member_at, n, 2, false)
+    elseif added > 0 then
+      local new_ids, list, c = {}, {}, 0
+      for k = 0, n - 1 do
+        if not scores[k + 1] then
+          new_ids[c + 1] = ARGV[pair_at + 2 * k]
+          new_ids[c + 2] = ARGV[pair_at + 2 * k + 1]
+          list[c + 1] = ARGV[member_at + 2 * k]
+          list[c + 2] = ARGV[member_at + 2 * k + 1]
+          c = c + 2
+        end
+      end
+      chunked('ZADD', ids, new_ids, 2, false)
       chunked('ZADD', events, list, 2, false)
+    end
+    applied = applied + added
+    duplicates = duplicates + known
+    if added > 0 then
       local count = redis.call('ZCARD', events)
-      if count == #list / 2 then
+      if count == added then
         new_types[#new_types + 1] = kind -- the list did not exist before: a type new to the profile
       end
       if count > keep then
@@ -206,9 +209,9 @@ local function apply(base, marker, guarded, attrs, i, last)
         end
       end
     end
-    if #new_types > 0 then
-      redis.call('SADD', base .. ':t', unpack(new_types))
-    end
+  end
+  if #new_types > 0 then
+    redis.call('SADD', base .. ':t', unpack(new_types))
   end
 
   if #order > 0 then
@@ -234,21 +237,20 @@ local function apply(base, marker, guarded, attrs, i, last)
   -- Ids of events beyond the horizon can no longer arrive (they would be too old): forget them. Only
   -- a profile that trims keeps more ids than events, so only then can the id set outgrow its lists.
   if trimmed then
-    redis.call('ZREMRANGEBYSCORE', base .. ':i', '-inf', '(' .. string.format('%d', horizon))
+    redis.call('ZREMRANGEBYSCORE', ids, '-inf', '(' .. string.format('%d', horizon))
   end
-  return applied, duplicates, too_old
+  return applied, duplicates, i
 end
 
 local out = {}
 local at = 3
 for k = 1, #KEYS do
-  local guarded, attrs, events = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
-  local from = at + 4
-  local last = from + 3 * guarded + 2 * attrs + 4 * events
-  local applied, duplicates, too_old = apply(KEYS[k], ARGV[at], guarded, attrs, from, last)
+  local guarded, attrs, groups = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
+  local too_old, repeated = tonumber(ARGV[at + 4]), tonumber(ARGV[at + 5])
+  local applied, duplicates, next_at = apply(KEYS[k], ARGV[at], guarded, attrs, groups, at + 6)
   out[#out + 1] = applied
-  out[#out + 1] = duplicates
+  out[#out + 1] = duplicates + repeated
   out[#out + 1] = too_old
-  at = last
+  at = next_at
 end
 return out

@@ -222,6 +222,19 @@ class RedisProfileStoreTest {
     }
 
     @Test
+    void apply_ofKnownAndNewEventsTogether_storesOnlyTheNewOnes() {
+        // A group with some ids known takes the script's slower path; one with none known, the direct one.
+        List<Event> events = history(5, 40);
+        List<Event> odd = new ArrayList<>();
+        for (int i = 1; i < events.size(); i += 2) {
+            odd.add(events.get(i));
+        }
+        assertEquals(20, await(store.apply("M-6", odd, KEEP_10, NOW)).applied());
+        assertEquals(new ApplyResult(20, 20, 0), await(store.apply("M-6", events, KEEP_10, NOW)));
+        assertSameProfile(KEEP_10.apply("M-6", Map.of(), events, NOW), await(store.load("M-6")));
+    }
+
+    @Test
     void apply_ofARepeatWithinOneCall_countsIt_once() {
         List<Event> events = new ArrayList<>(history(3, 5));
         events.add(events.get(2));
