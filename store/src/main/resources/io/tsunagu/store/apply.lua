@@ -38,16 +38,21 @@ local keep = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local CHUNK = 1000
 
--- Calls a command on key with a long list of arguments, in chunks (Lua's unpack is bounded). A list
--- that fits one chunk is passed straight on: building argument tables costs more than the command.
-local function chunked(command, key, list, step, collect)
+-- Calls a command on key with the arguments source[from], … (count times step of them), in chunks
+-- (Lua's unpack is bounded). Arguments that fit one chunk are passed straight on: building argument
+-- tables costs more than the command.
+local function chunked_slice(command, key, source, from, count, step, collect)
+  if count == 0 then
+    return {}
+  end
   local size = CHUNK * step
-  if #list <= size then
-    return redis.call(command, key, unpack(list))
+  local last = from + count * step - 1
+  if count * step <= size then
+    return redis.call(command, key, unpack(source, from, last))
   end
   local out = {}
-  for from = 1, #list, size do
-    local r = redis.call(command, key, unpack(list, from, math.min(#list, from + size - 1)))
+  for a = from, last, size do
+    local r = redis.call(command, key, unpack(source, a, math.min(last, a + size - 1)))
     if collect then
       for k = 1, #r do out[#out + 1] = r[k] end
     end
@@ -55,21 +60,13 @@ local function chunked(command, key, list, step, collect)
   return out
 end
 
--- Calls a command on key with the arguments ARGV[from], … (count times step of them), in chunks.
+-- The same with a whole list, and with a slice of the script's arguments.
+local function chunked(command, key, list, step, collect)
+  return chunked_slice(command, key, list, 1, #list / step, step, collect)
+end
+
 local function chunked_args(command, key, from, count, step, collect)
-  local size = CHUNK * step
-  local last = from + count * step - 1
-  if count * step <= size then
-    return redis.call(command, key, unpack(ARGV, from, last))
-  end
-  local out = {}
-  for a = from, last, size do
-    local r = redis.call(command, key, unpack(ARGV, a, math.min(last, a + size - 1)))
-    if collect then
-      for k = 1, #r do out[#out + 1] = r[k] end
-    end
-  end
-  return out
+  return chunked_slice(command, key, ARGV, from, count, step, collect)
 end
 
 -- The lowest n members of a sorted set with their scores (member, score, …), read in chunks.
