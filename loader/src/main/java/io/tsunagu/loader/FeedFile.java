@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -183,17 +184,28 @@ final class FeedFile implements Closeable {
         } else if (!ProfileKeys.isValidId(id)) {
             problems.add(new Problem(line, feed.id().from(), id, "not a usable id: letters, digits and . _ : @ + = - only, at most 128"));
         }
-        Map<String, Object> values = new LinkedHashMap<>(columns.size() * 2);
+        // An event's properties go straight into the array its event keeps; other rows' into a map.
+        boolean event = feed.kind() == Feed.Kind.EVENTS;
+        Map<String, Object> values = event ? null : new LinkedHashMap<>(columns.size() * 2);
+        Object[] props = event ? new Object[columns.size() * 2] : null;
+        int n = 0;
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
-            if (c.from() == null) {
-                values.put(c.name(), c.constant());
-                continue;
+            Object v = c.constant();
+            if (c.from() != null) {
+                v = convert(c, columnIndexes[i] < 0 ? null : csv.get(columnIndexes[i]), formatters[i], line, problems);
+                if (v == NONE) {
+                    continue;
+                }
             }
-            String text = columnIndexes[i] < 0 ? null : csv.get(columnIndexes[i]);
-            convert(c, text, formatters[i], line, problems, values);
+            if (event) {
+                props[n++] = c.name();
+                props[n++] = v;
+            } else {
+                values.put(c.name(), v);
+            }
         }
-        if (feed.kind() != Feed.Kind.EVENTS) {
+        if (!event) {
             return new Row(line, id, null, values, problems);
         }
         String timeText = csv.get(timeIndex);
@@ -212,25 +224,30 @@ final class FeedFile implements Closeable {
         if (!problems.isEmpty()) {
             return new Row(line, id, null, null, problems);
         }
-        return new Row(line, id, events ? Event.unshared(eventId, feed.event(), ts, values) : null, null, List.of());
+        return new Row(line, id, events ? Event.unshared(eventId, feed.event(), ts, n == props.length ? props
+                : Arrays.copyOf(props, n)) : null, null, List.of());
     }
 
-    private void convert(Column c, String text, DateTimeFormatter formatter, long line, List<Problem> problems,
-            Map<String, Object> values) {
+    /** What {@link #convert} gives for a cell that sets nothing: a bad one, or an empty optional one. */
+    private static final Object NONE = new Object();
+
+    /** A cell's typed value; null clears an attribute; {@link #NONE} for nothing (a bad cell adds its problem). */
+    private Object convert(Column c, String text, DateTimeFormatter formatter, long line, List<Problem> problems) {
         if (text != null && text.indexOf('\uFFFD') >= 0) {
             problems.add(new Problem(line, c.from(), text, "bytes that are not valid " + feed.encoding()));
-            return;
+            return NONE;
         }
         try {
             Object v = c.convert(text, formatter);
             if (v == null && c.required()) {
                 problems.add(new Problem(line, c.from(), "", "a value is required"));
-            } else if (v != null || feed.kind() == Feed.Kind.ATTRIBUTES) {
-                // An attributes row is the customer's latest state: an empty cell clears the attribute.
-                values.put(c.name(), v);
+                return NONE;
             }
+            // An attributes row is the customer's latest state: an empty cell clears the attribute.
+            return v != null || feed.kind() == Feed.Kind.ATTRIBUTES ? v : NONE;
         } catch (Column.BadValue e) {
             problems.add(new Problem(line, c.from(), text, e.getMessage()));
+            return NONE;
         }
     }
 

@@ -44,6 +44,14 @@ public final class Event extends Fields {
         return new Event(id, type, ts, Props.copyOf(props));
     }
 
+    /** {@link #unshared(String, String, long, Map)} from alternating names and values; the array becomes the event's own. */
+    public static Event unshared(String id, String type, long ts, Object[] namesAndValues) {
+        if ((namesAndValues.length & 1) != 0) {
+            throw new IllegalArgumentException("names and values must come in pairs");
+        }
+        return new Event(id, type, ts, Props.wrap(namesAndValues));
+    }
+
     public static Event of(String type, long ts, Map<String, Object> props) {
         return new Event(null, type, ts, props);
     }

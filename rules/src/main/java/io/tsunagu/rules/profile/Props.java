@@ -50,6 +50,11 @@ final class Props extends AbstractMap<String, Object> {
         return kv;
     }
 
+    /** Properties from alternating names and values as they are, nothing shared; the array becomes the map's own. */
+    static Props wrap(Object[] kv) {
+        return kv.length == 0 ? EMPTY : new Props(kv);
+    }
+
     /** Properties from alternating names and values; the array becomes the map's own. */
     static Props ofPairs(Object[] kv) {
         if (kv.length == 0) {
