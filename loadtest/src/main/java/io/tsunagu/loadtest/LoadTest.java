@@ -26,11 +26,12 @@ import java.util.stream.Stream;
  * {@code tsunagu loadtest}: the server's speed, measured against a baseline in the same run.
  *
  * <pre>
- * tsunagu loadtest [suite] [--quick] [--only baseline,cached,miss] [--out FILE]
+ * tsunagu loadtest [suite] [--quick] [--only baseline,floor,cached,miss] [--out FILE]
  *     Starts a private Redis, seeds members with offline history, starts the decision server (bench
  *     rules: 30 segments, 50 campaigns) and a hello-world baseline, then measures: each one's maximum
  *     throughput (ramp), cached decide latency at a constant 10,000 req/s, and decide with every
- *     profile read from Redis (cache off): maximum throughput and latency at 10,000 req/s.
+ *     profile read from Redis (cache off): maximum throughput and latency at 10,000 req/s. The floor:
+ *     the hello-world plus only the Redis work a decide cannot skip (FloorServer), for both.
  * tsunagu loadtest loader [--rows 1000000] [--members 100000] [--floor]
  *     Imports a POS export (Shift_JIS, time-ordered) into a private Redis, then again forced; with
  *     --floor also what Redis costs for the same rows' writes as plain commands, with no script.
@@ -42,7 +43,7 @@ import java.util.stream.Stream;
 public final class LoadTest {
 
     private static final String USAGE = """
-            usage: tsunagu loadtest [suite] [--quick] [--only baseline,cached,miss] [--out FILE]
+            usage: tsunagu loadtest [suite] [--quick] [--only baseline,floor,cached,miss] [--out FILE]
                    tsunagu loadtest loader [--rows 1000000] [--members 100000] [--floor] [--out FILE]
                    tsunagu loadtest run  --url URL --rate N [--duration 30s] [--secret S] [--members N] [--visitors N]
                    tsunagu loadtest ramp --url URL [--start N] [--secret S] [--members N] [--visitors N]""";
@@ -80,7 +81,7 @@ public final class LoadTest {
 
     private int suite() throws Exception {
         boolean quick = options.containsKey("quick");
-        List<String> only = List.of(options.getOrDefault("only", "baseline,cached,miss").split(","));
+        List<String> only = List.of(options.getOrDefault("only", "baseline,floor,cached,miss").split(","));
         int members = quick ? 500 : 5_000;
         int visitors = quick ? 20_000 : 200_000;
         long step = quick ? 2_000 : 5_000;
@@ -105,11 +106,19 @@ public final class LoadTest {
 
                 Phases phases = new Phases(work, redis, rules, secret, loops, quick, step);
                 double baselineMax = only.contains("baseline") ? phases.baseline(hello) : Double.NaN;
+                double[] floor = only.contains("floor") ? phases.floor(hello, visitors) : null;
                 Generator.Result[] cached = only.contains("cached") ? phases.decide(decide, true) : null;
                 Generator.Result[] miss = only.contains("miss") ? phases.decide(decide, false) : null;
 
                 if (!Double.isNaN(baselineMax)) {
                     report.summary("baseline max throughput (req/s)", Math.round(baselineMax));
+                }
+                if (floor != null) {
+                    report.summary("floor, page-view write: max throughput (req/s)", Math.round(floor[0]));
+                    report.summary("floor, profile read + page-view write: max throughput (req/s)", Math.round(floor[1]));
+                    if (!Double.isNaN(baselineMax)) {
+                        report.summary("floor, page-view write: share of baseline", fmt(floor[0] / baselineMax));
+                    }
                 }
                 if (cached != null) {
                     report.summary("decide, cached: max throughput (req/s)", Math.round(cached[0].throughput()));
@@ -173,6 +182,45 @@ public final class LoadTest {
                 warmUp(g, hello, "baseline", quick);
                 CpuMeter cpu = new CpuMeter(Map.of("server", baseline.pid()));
                 return ramp(g, hello, "baseline ramp", quick ? 5_000 : 10_000, step, null, cpu).throughput();
+            }
+        }
+
+        /**
+         * The floor's maximum throughput, {write only, read and write}: each against its own fresh Redis
+         * (AOF on, as the suite's), so that the 1 KB values and the page-view sets leave nothing behind.
+         */
+        double[] floor(Workload hello, int visitors) throws Exception {
+            double[] out = new double[2];
+            for (int i = 0; i < 2; i++) {
+                String mode = i == 0 ? "write" : "read";
+                String name = i == 0 ? "floor (page-view write)" : "floor (1 KB read + page-view write)";
+                int port = JvmProcess.freePort();
+                try (RedisProcess own = RedisProcess.start(work.resolve("floor-redis-" + mode));
+                        JvmProcess floor = JvmProcess.start("floor", FloorServer.class.getName(),
+                                List.of(Integer.toString(port), Integer.toString(loops), own.url(), mode,
+                                        Integer.toString(visitors), "1024"),
+                                Map.of(), port, work.resolve("floor-" + mode + ".log"), "/hello", JvmProcess.Gc.THROUGHPUT);
+                        Generator g = new Generator("127.0.0.1", floor.port, 64, 50_000)) {
+                    checkFloor(floor.port, i == 1);
+                    warmUp(g, hello, name, quick);
+                    Map<String, Long> pids = new LinkedHashMap<>();
+                    pids.put("server", floor.pid());
+                    pids.put("redis", own.pid());
+                    CpuMeter cpu = new CpuMeter(pids);
+                    out[i] = ramp(g, hello, name + " ramp", quick ? 5_000 : 10_000, step, null, cpu).throughput();
+                }
+            }
+            return out;
+        }
+
+        /** That the floor server does the work it stands for: it read the seeded 1 KB profile (or read nothing). */
+        private void checkFloor(int port, boolean reads) throws Exception {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/hello")).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"vid\":\"v-0\",\"page\":{\"type\":\"home\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+            boolean read = r.body().contains("\"profile_bytes\":1024");
+            if (r.statusCode() != 200 || read != reads) {
+                throw new IllegalStateException("floor server answered " + r.statusCode() + " " + r.body());
             }
         }
 
