@@ -8,6 +8,7 @@ import io.tsunagu.server.http.ApiVerticle;
 import io.tsunagu.server.profile.Identity;
 import io.tsunagu.server.profile.ProfileService;
 import io.tsunagu.store.ChangeFeed;
+import io.tsunagu.store.PipelinedRedis;
 import io.tsunagu.store.ProfileKeys;
 import io.tsunagu.store.RedisProfileStore;
 import io.tsunagu.store.SharedRedis;
@@ -94,7 +95,8 @@ public final class TsunaguServer {
         RedisOptions options = new RedisOptions().setConnectionString(url).setProtocolNegotiation(false)
                 .setMaxPoolSize(Math.max(16, 8 * config.eventLoops())).setMaxPoolWaiting(10_000)
                 .setMaxWaitingHandlers(100_000);
-        redis = Redis.createClient(vertx, options);
+        // Each event loop's commands pipelined on a connection of its own (PipelinedRedis says why).
+        redis = new PipelinedRedis(Redis.createClient(vertx, options));
         ProfileKeys keys = new ProfileKeys(config.keyPrefix());
         store = new RedisProfileStore(redis, keys);
         try {
