@@ -105,19 +105,24 @@ public final class LoadTest {
                 Workload hello = new Workload(1, visitors, members, identity, 0.15, "/hello", "/hello");
 
                 Phases phases = new Phases(work, redis, rules, secret, loops, quick, step);
-                double baselineMax = only.contains("baseline") ? phases.baseline(hello) : Double.NaN;
-                double[] floor = only.contains("floor") ? phases.floor(hello, visitors) : null;
+                Generator.Result[] baseline = only.contains("baseline") ? phases.baseline(hello) : null;
+                double baselineMax = baseline == null ? Double.NaN : baseline[0].throughput();
+                Generator.Result[][] floor = only.contains("floor") ? phases.floor(hello, visitors) : null;
                 Generator.Result[] cached = only.contains("cached") ? phases.decide(decide, true) : null;
                 Generator.Result[] miss = only.contains("miss") ? phases.decide(decide, false) : null;
 
-                if (!Double.isNaN(baselineMax)) {
+                if (baseline != null) {
                     report.summary("baseline max throughput (req/s)", Math.round(baselineMax));
+                    report.summary("baseline @ 10000/s: p99 ms", fmt(baseline[1].percentileMs(99)));
                 }
                 if (floor != null) {
-                    report.summary("floor, page-view write: max throughput (req/s)", Math.round(floor[0]));
-                    report.summary("floor, profile read + page-view write: max throughput (req/s)", Math.round(floor[1]));
+                    report.summary("floor, page-view write: max throughput (req/s)", Math.round(floor[0][0].throughput()));
+                    report.summary("floor, page-view write @ 10000/s: p99 ms", fmt(floor[0][1].percentileMs(99)));
+                    report.summary("floor, profile read + page-view write: max throughput (req/s)",
+                            Math.round(floor[1][0].throughput()));
+                    report.summary("floor, profile read + page-view write @ 10000/s: p99 ms", fmt(floor[1][1].percentileMs(99)));
                     if (!Double.isNaN(baselineMax)) {
-                        report.summary("floor, page-view write: share of baseline", fmt(floor[0] / baselineMax));
+                        report.summary("floor, page-view write: share of baseline", fmt(floor[0][0].throughput() / baselineMax));
                     }
                 }
                 if (cached != null) {
@@ -172,8 +177,8 @@ public final class LoadTest {
             this.step = step;
         }
 
-        /** The hello-world server's maximum throughput. */
-        double baseline(Workload hello) throws Exception {
+        /** The hello-world server's maximum throughput, and its latency at 10,000 req/s. */
+        Generator.Result[] baseline(Workload hello) throws Exception {
             int port = JvmProcess.freePort();
             try (JvmProcess baseline = JvmProcess.start("baseline", HelloServer.class.getName(),
                     List.of(Integer.toString(port), Integer.toString(loops)), Map.of(), port,
@@ -181,16 +186,30 @@ public final class LoadTest {
                     Generator g = new Generator("127.0.0.1", baseline.port, 64, 50_000)) {
                 warmUp(g, hello, "baseline", quick);
                 CpuMeter cpu = new CpuMeter(Map.of("server", baseline.pid()));
-                return ramp(g, hello, "baseline ramp", quick ? 5_000 : 10_000, step, null, cpu).throughput();
+                Generator.Result max = ramp(g, hello, "baseline ramp", quick ? 5_000 : 10_000, step, null, cpu);
+                return new Generator.Result[] {max, hold(g, hello, "baseline", cpu)};
             }
         }
 
         /**
-         * The floor's maximum throughput, {write only, read and write}: each against its own fresh Redis
-         * (AOF on, as the suite's), so that the 1 KB values and the page-view sets leave nothing behind.
+         * A target held at the constant 10,000 req/s the cached decide's latency target is set at: for
+         * the baseline and the floors, what latency the machine itself gives at that rate.
          */
-        double[] floor(Workload hello, int visitors) throws Exception {
-            double[] out = new double[2];
+        private Generator.Result hold(Generator g, Workload w, String name, CpuMeter cpu) throws Exception {
+            sleep(2_000);
+            cpu.begin();
+            Generator.Result r = g.run(name + " @ 10000/s", w, 10_000, quick ? 5_000 : 20_000);
+            report.add(r, Report.Cache.NONE, cpu.perRequest(r.ok()));
+            return r;
+        }
+
+        /**
+         * The floor's maximum throughput and latency at 10,000 req/s, {write only, read and write}: each
+         * against its own fresh Redis (AOF on, as the suite's), so that the 1 KB values and the page-view
+         * sets leave nothing behind.
+         */
+        Generator.Result[][] floor(Workload hello, int visitors) throws Exception {
+            Generator.Result[][] out = new Generator.Result[2][];
             for (int i = 0; i < 2; i++) {
                 String mode = i == 0 ? "write" : "read";
                 String name = i == 0 ? "floor (page-view write)" : "floor (1 KB read + page-view write)";
@@ -207,7 +226,8 @@ public final class LoadTest {
                     pids.put("server", floor.pid());
                     pids.put("redis", own.pid());
                     CpuMeter cpu = new CpuMeter(pids);
-                    out[i] = ramp(g, hello, name + " ramp", quick ? 5_000 : 10_000, step, null, cpu).throughput();
+                    Generator.Result max = ramp(g, hello, name + " ramp", quick ? 5_000 : 10_000, step, null, cpu);
+                    out[i] = new Generator.Result[] {max, hold(g, hello, name, cpu)};
                 }
             }
             return out;
