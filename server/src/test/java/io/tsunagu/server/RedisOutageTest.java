@@ -79,4 +79,49 @@ class RedisOutageTest {
             redis.stop();
         }
     }
+
+    /** Sends {@code signal} (STOP, CONT) to a process. */
+    static void signal(long pid, String signal) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, p.waitFor());
+    }
+
+    /**
+     * Redis hanging rather than gone (paused: the connection stays open, nothing answers): the commands
+     * of an event loop queue on its one connection, yet every decision still answers from an empty
+     * profile within the timeout, and when Redis resumes the queued and buffered writes land, once.
+     */
+    @Test
+    void redisHangs_decisionsStillFailOpenFast_andEverythingLandsWhenItResumes() throws Exception {
+        RedisProcess redis = TestRedis.start();
+        try (ServerHarness h = ServerHarness.start(redis.url(), TestRedis.prefix(), ServerHarness.copyOfExampleRules(),
+                Map.of("TSUNAGU_REDIS_TIMEOUT", "50ms"))) {
+            String decide = "{\"vid\":\"V-hang\",\"id\":\"PH-%d\",\"page\":{\"type\":\"home\"},\"slots\":[\"hero\"]}";
+            assertEquals(200, h.post("/v1/decide", decide.formatted(1)).statusCode());
+            within(2_000, "first view stored", () -> pageViews(h, "V-hang") == 1);
+
+            signal(redis.pid(), "STOP");
+            try {
+                for (int i = 2; i <= 6; i++) {
+                    assertEquals(200, h.post("/v1/decide", decide.formatted(i)).statusCode());
+                    long start = System.nanoTime();
+                    HttpResponse<String> r = h.post("/v1/decide", "{\"vid\":\"V-hung-" + i + "\",\"slots\":[\"hero\"]}");
+                    long ms = (System.nanoTime() - start) / 1_000_000;
+                    assertEquals(200, r.statusCode(), r.body());
+                    assertTrue(json(r.body()).get("degraded").asBoolean(), r.body());
+                    assertTrue(ms < 1_000, "answered in " + ms + " ms");
+                }
+                within(5_000, "/ready reports the hang", () -> h.get("/ready", null).statusCode() == 503);
+            } finally {
+                signal(redis.pid(), "CONT");
+            }
+            within(10_000, "/ready after Redis resumes", () -> h.get("/ready", null).statusCode() == 200);
+            within(5_000, "the views of the hang written", () -> pageViews(h, "V-hang") == 6);
+            assertEquals(200, h.post("/v1/decide", "{\"vid\":\"V-after\",\"slots\":[\"hero\"]}").statusCode());
+            assertEquals(6, pageViews(h, "V-hang"));
+            assertEquals(0, h.server.metrics().internalErrors.sum());
+        } finally {
+            redis.stop();
+        }
+    }
 }
