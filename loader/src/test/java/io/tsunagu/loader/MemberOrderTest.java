@@ -65,6 +65,28 @@ class MemberOrderTest {
     }
 
     @Test
+    void idsOfEqualHash_stillComeBackEachTogether_inFileOrder() throws IOException {
+        // "AaAa", "AaBB", "BBAa" and "BBBB" share String's hash; "M-1" does not.
+        List<String> ids = List.of("AaAa", "BBBB", "M-1", "AaBB", "BBAa");
+        assertEquals("AaAa".hashCode(), "BBBB".hashCode());
+        assertEquals("AaAa".hashCode(), "BBAa".hashCode());
+        Random r = new Random(5);
+        List<MemberOrder.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            rows.add(new MemberOrder.Row(ids.get(r.nextInt(ids.size())), new StoredEvent("pos:" + i, "purchase", i, "{}")));
+        }
+        assertMemberOrder(rows, MemberOrder.byPid(rows));
+        // and through runs on disk and their merge
+        try (MemberOrder order = new MemberOrder(20_000, temp)) {
+            for (MemberOrder.Row row : rows) {
+                order.add(row.pid(), row.event());
+            }
+            assertTrue(order.runs() > 1, "spilled " + order.runs());
+            assertMemberOrder(rows, read(order));
+        }
+    }
+
+    @Test
     void withinTheBudget_rowsComeBackByMember_inFileOrder_withoutTouchingTheDisk() throws IOException {
         List<MemberOrder.Row> rows = rows(500, 40);
         try (MemberOrder order = new MemberOrder(MemberOrder.DEFAULT_BUDGET, temp)) {
