@@ -16,6 +16,11 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,13 +37,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code write}: each request's page view is added to the visitor's sorted set, the writes of an
  *       event loop sent together (a {@code ZADD} each, one batch a millisecond or every 32) — a cached
  *       decide's least Redis work;
- *   <li>{@code read}: the same, and before answering, one {@code GET} of a {@code value}-byte string
+ *   <li>{@code read}: the same, and before answering, one {@code GET} of a {@link #PROFILE_BYTES} string
  *       per visitor (written at start for every visitor) — a cache miss's least: one round trip for a
  *       profile far smaller than a stored history.
  * </ul>
  */
 public final class FloorServer extends VerticleBase {
 
+    /** The size of the value a {@code read} floor reads for each visitor. */
+    static final int PROFILE_BYTES = 1024;
     private static final byte[] VID = "\"vid\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final int BATCH = 32;
 
@@ -55,7 +62,7 @@ public final class FloorServer extends VerticleBase {
         this.read = read;
     }
 
-    /** {@code PORT LOOPS REDIS_URL write|read VISITORS VALUE_BYTES}. */
+    /** {@code PORT LOOPS REDIS_URL write|read VISITORS}. */
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         int loops = Integer.parseInt(args[1]);
@@ -65,13 +72,12 @@ public final class FloorServer extends VerticleBase {
             default -> throw new IllegalArgumentException("mode must be read or write, was " + args[3]);
         };
         int visitors = Integer.parseInt(args[4]);
-        int valueBytes = Integer.parseInt(args[5]);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         // As the decision server connects (TsunaguServer).
         Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(args[2]).setProtocolNegotiation(false)
                 .setMaxPoolSize(Math.max(16, 8 * loops)).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(100_000));
         if (read) {
-            seed(redis, visitors, valueBytes);
+            seed(redis, visitors);
         }
         vertx.deployVerticle(() -> new FloorServer(port, redis, read), new DeploymentOptions().setInstances(loops))
                 .onSuccess(id -> System.out.println("floor server (" + args[3] + ") listening on " + port))
@@ -81,9 +87,9 @@ public final class FloorServer extends VerticleBase {
                 });
     }
 
-    /** A {@code valueBytes} string for each visitor id the workload uses ({@code v-0} …). */
-    private static void seed(Redis redis, int visitors, int valueBytes) throws Exception {
-        byte[] value = new byte[valueBytes];
+    /** A {@link #PROFILE_BYTES} string for each visitor id the workload uses ({@code v-0} …). */
+    private static void seed(Redis redis, int visitors) throws Exception {
+        byte[] value = new byte[PROFILE_BYTES];
         Arrays.fill(value, (byte) 'x');
         Buffer v = Buffer.buffer(value);
         for (int from = 0; from < visitors; from += 1_000) {
@@ -92,6 +98,20 @@ public final class FloorServer extends VerticleBase {
                 mset.arg(profileKey("v-" + i)).arg(v);
             }
             redis.send(mset).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * That the floor server on {@code port} does the work it stands for: it reads the seeded profile
+     * (or, writing only, reads nothing). Throws if not.
+     */
+    static void check(int port, boolean reads) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/hello")).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"vid\":\"v-0\",\"page\":{\"type\":\"home\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+        boolean read = r.body().contains("\"profile_bytes\":" + PROFILE_BYTES);
+        if (r.statusCode() != 200 || read != reads) {
+            throw new IllegalStateException("floor server answered " + r.statusCode() + " " + r.body());
         }
     }
 

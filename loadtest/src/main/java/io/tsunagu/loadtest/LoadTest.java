@@ -217,10 +217,10 @@ public final class LoadTest {
                 try (RedisProcess own = RedisProcess.start(work.resolve("floor-redis-" + mode));
                         JvmProcess floor = JvmProcess.start("floor", FloorServer.class.getName(),
                                 List.of(Integer.toString(port), Integer.toString(loops), own.url(), mode,
-                                        Integer.toString(visitors), "1024"),
+                                        Integer.toString(visitors)),
                                 Map.of(), port, work.resolve("floor-" + mode + ".log"), "/hello", JvmProcess.Gc.THROUGHPUT);
                         Generator g = new Generator("127.0.0.1", floor.port, 64, 50_000)) {
-                    checkFloor(floor.port, i == 1);
+                    FloorServer.check(floor.port, i == 1);
                     warmUp(g, hello, name, quick);
                     Map<String, Long> pids = new LinkedHashMap<>();
                     pids.put("server", floor.pid());
@@ -231,17 +231,6 @@ public final class LoadTest {
                 }
             }
             return out;
-        }
-
-        /** That the floor server does the work it stands for: it read the seeded 1 KB profile (or read nothing). */
-        private void checkFloor(int port, boolean reads) throws Exception {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/hello")).POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"vid\":\"v-0\",\"page\":{\"type\":\"home\"}}")).build(), HttpResponse.BodyHandlers.ofString());
-            boolean read = r.body().contains("\"profile_bytes\":1024");
-            if (r.statusCode() != 200 || read != reads) {
-                throw new IllegalStateException("floor server answered " + r.statusCode() + " " + r.body());
-            }
         }
 
         /** Decide with profiles cached, or with every profile read from Redis: {maximum, at 10,000/s}. */

@@ -26,8 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * pool ran dry after a few). A batch is written as one buffer, so a {@code MULTI} … {@code EXEC} sent
  * as a batch is not interleaved with other commands on the shared connection. Commands sent from
  * outside an event loop (a worker, the main thread) use the pool. A connection that fails or closes is
- * dropped and the next command opens another; while connecting fails, commands fail at once for {@link #RETRY_MS}, so that
- * a Redis that is down costs the callers no wait (they fail open) and is not flooded with attempts.
+ * dropped and the next command opens another; while connecting fails, commands fail at once for
+ * {@link #RETRY_MS}, so that a Redis that is down costs the callers no wait (they fail open) and is not
+ * flooded with attempts.
  */
 public final class PipelinedRedis implements Redis {
 
