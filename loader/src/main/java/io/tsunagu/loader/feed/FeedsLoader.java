@@ -1,6 +1,7 @@
 package io.tsunagu.loader.feed;
 
 import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.source.Loc;
 import io.tsunagu.rules.source.Node;
 import io.tsunagu.rules.source.Problem;
 import io.tsunagu.rules.source.Problems;
@@ -8,6 +9,10 @@ import io.tsunagu.rules.source.Shapes;
 import io.tsunagu.rules.source.SourceReader;
 import io.tsunagu.rules.source.Suggestions;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -73,13 +78,41 @@ public final class FeedsLoader {
     }
 
     public static Map<String, Feed> load(Path file) throws IOException, FeedsException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        byte[] bytes = Files.readAllBytes(file);
+        try {
+            return parse(file.toString(), StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            throw new FeedsException(List.of(new Problem(notUtf8(file.toString(), bytes),
+                    "not valid UTF-8: save the feeds file as UTF-8")));
+        }
+    }
+
+    /** Where the first byte that is not UTF-8 is (the column counts characters before it on its line). */
+    private static Loc notUtf8(String file, byte[] bytes) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        d.decode(in, out, true);
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < out.position(); i++) {
+            if (out.get(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new Loc(file, line, column);
     }
 
     public static Map<String, Feed> parse(String file, String text) throws FeedsException {
         Problems problems = new Problems();
         Node root = SourceReader.readYaml(file, text, problems);
         Map<String, Feed> feeds = new LinkedHashMap<>();
+        if (root == null && !problems.hasErrors()) {
+            problems.error(new Loc(file, 1, 1), "the feeds file is empty: it needs a \"feeds:\" mapping of feed names to feeds");
+        }
         if (root != null && !problems.hasErrors()) {
             Node.MapNode top = Shapes.map(root, "the feeds file", problems);
             if (top != null && Shapes.onlyKeys(top, List.of("feeds"), "the feeds file", problems)) {
@@ -132,6 +165,9 @@ public final class FeedsLoader {
         Charset charset = encoding == null ? null : charset(encoding, m.get("encoding"), where, problems);
         char delimiter = m.has("delimiter") ? oneChar(m.get("delimiter"), where + ": delimiter", ',', problems) : ',';
         char quote = m.has("quote") ? oneChar(m.get("quote"), where + ": quote", '"', problems) : '"';
+        if (m.has("quote") && quote == delimiter) {
+            problems.error(m.get("quote").loc(), where + ": quote must differ from the delimiter");
+        }
         ZoneId zone = m.has("zone") ? zone(m.get("zone"), where, problems) : ZoneOffset.UTC;
 
         Column id = null;
@@ -141,6 +177,7 @@ public final class FeedsLoader {
                     : "customer's member id"));
         } else {
             id = column("id", m.get("id"), Column.Type.STRING, zone, where + ": id", problems);
+            id = fromAColumn(id, where + ": id", problems);
         }
         String event = null;
         Column time = null;
@@ -156,7 +193,14 @@ public final class FeedsLoader {
             if (!m.has("time")) {
                 problems.error(m.loc(), where + " needs a time: { from: COLUMN, format: \"yyyy/MM/dd HH:mm:ss\", zone: Asia/Tokyo }");
             } else {
-                time = column("time", m.get("time"), Column.Type.TIMESTAMP, zone, where + ": time", problems);
+                time = fromAColumn(column("time", m.get("time"), Column.Type.TIMESTAMP, zone, where + ": time", problems),
+                        where + ": time", problems);
+                Node.MapNode t = m.get("time") instanceof Node.MapNode tm ? tm : null;
+                if (time != null && time.type() != Column.Type.TIMESTAMP && t != null && t.has("type")) {
+                    problems.error(t.get("type").loc(), where + ": time: the type of a time is timestamp, found "
+                            + time.type().label());
+                    time = null;
+                }
             }
             if (m.has("key")) {
                 key = keyColumns(m.get("key"), where, problems);
@@ -202,6 +246,15 @@ public final class FeedsLoader {
         }
         return new Feed(name, kind, file, encoding, charset, delimiter, quote, id, event, time, key,
                 Collections.unmodifiableMap(columns), limit, pool, m.loc());
+    }
+
+    /** The id and the time are read from the file: a constant there is a mistake. */
+    private static Column fromAColumn(Column c, String where, Problems problems) {
+        if (c != null && c.from() == null) {
+            problems.error(c.loc(), where + " must name a column of the file (from: COLUMN), not a constant");
+            return null;
+        }
+        return c;
     }
 
     private static String required(Node.MapNode m, String key, String where, Problems problems) {
@@ -302,6 +355,11 @@ public final class FeedsLoader {
         String s = node instanceof Node.Scalar sc && sc.value() instanceof String str ? str : null;
         if (s != null && s.equals("\\t")) {
             return '\t';
+        }
+        if (s != null && (s.equals("\n") || s.equals("\r"))) {
+            // Rows end at line breaks: one as the delimiter or the quote would read the file as one record.
+            problems.error(node.loc(), where + " cannot be a line break");
+            return fallback;
         }
         if (s != null && s.length() == 1) {
             return s.charAt(0);

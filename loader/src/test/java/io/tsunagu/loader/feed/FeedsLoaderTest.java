@@ -1,5 +1,6 @@
 package io.tsunagu.loader.feed;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,5 +100,80 @@ class FeedsLoaderTest {
                 """));
         assertTrue(e.getMessage().contains("needs event"), e.getMessage());
         assertTrue(e.getMessage().contains("needs a time"), e.getMessage());
+    }
+
+    @Test
+    void anIdOrATime_thatIsAConstant_isAMistake() {
+        // Regression: a constant id reached the import as a null column name ("FILE: null", exit 1).
+        FeedsLoader.FeedsException e = assertThrows(FeedsLoader.FeedsException.class, () -> FeedsLoader.parse("f.yaml", """
+                feeds:
+                  visits:
+                    kind: events
+                    event: store_visit
+                    file: "visits_*.csv"
+                    id: { value: M-1 }
+                    time: { value: 2026-01-01 }
+                """));
+        assertTrue(e.getMessage().contains("f.yaml:6:9: feed visits: id must name a column"), e.getMessage());
+        assertTrue(e.getMessage().contains("f.yaml:7:11: feed visits: time must name a column"), e.getMessage());
+    }
+
+    @Test
+    void aTimeOfAnotherType_isAMistake() {
+        // Regression: "type: string" made every row a ClassCastException, reported as the import's failure.
+        FeedsLoader.FeedsException e = assertThrows(FeedsLoader.FeedsException.class, () -> FeedsLoader.parse("f.yaml", """
+                feeds:
+                  visits:
+                    kind: events
+                    event: store_visit
+                    file: "visits_*.csv"
+                    id: member_id
+                    time: { from: at, type: string }
+                """));
+        assertTrue(e.getMessage().contains("f.yaml:7:29: feed visits: time: the type of a time is timestamp"), e.getMessage());
+        assertDoesNotThrow(() -> FeedsLoader.parse("f.yaml", """
+                feeds:
+                  visits:
+                    kind: events
+                    event: store_visit
+                    file: "visits_*.csv"
+                    id: member_id
+                    time: { from: at, type: timestamp }
+                """));
+    }
+
+    @Test
+    void aDelimiterOrQuoteThatCannotSplitRows_isAMistake() {
+        // Regression: a line break as the delimiter read the whole file as its header.
+        FeedsLoader.FeedsException e = assertThrows(FeedsLoader.FeedsException.class, () -> FeedsLoader.parse("f.yaml", """
+                feeds:
+                  a:
+                    kind: attributes
+                    file: "a_*.csv"
+                    id: member_id
+                    delimiter: "\\n"
+                  b:
+                    kind: attributes
+                    file: "b_*.csv"
+                    id: member_id
+                    delimiter: "'"
+                    quote: "'"
+                """));
+        assertTrue(e.getMessage().contains("f.yaml:6:16: feed a: delimiter cannot be a line break"), e.getMessage());
+        assertTrue(e.getMessage().contains("f.yaml:12:12: feed b: quote must differ from the delimiter"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyFeedsFile_isAMistake() {
+        FeedsLoader.FeedsException e = assertThrows(FeedsLoader.FeedsException.class, () -> FeedsLoader.parse("f.yaml", "# nothing yet\n"));
+        assertTrue(e.getMessage().contains("f.yaml:1:1: the feeds file is empty"), e.getMessage());
+    }
+
+    @Test
+    void aFeedsFileNotInUtf8_isNamedWithItsLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("feeds.yaml");
+        java.nio.file.Files.write(f, "feeds:\n  a:\n    file: \"caf\u00e9\"\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        FeedsLoader.FeedsException e = assertThrows(FeedsLoader.FeedsException.class, () -> FeedsLoader.load(f));
+        assertTrue(e.getMessage().contains(f + ":3:15: not valid UTF-8"), e.getMessage());
     }
 }
