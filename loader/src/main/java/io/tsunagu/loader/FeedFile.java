@@ -162,7 +162,7 @@ final class FeedFile implements Closeable {
     }
 
     private static DateTimeFormatter formatter(Column c) {
-        return c.format() == null ? null : DateTimeFormatter.ofPattern(c.format());
+        return c.format() == null ? null : Column.formatter(c.format());
     }
 
     /** The next row, or null at the end of the file. */

@@ -7,7 +7,10 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
 
@@ -46,6 +49,17 @@ public record Column(String name, String from, Object constant, Type type, Strin
     }
 
     /**
+     * The formatter for a {@code format} pattern. Strict: a day or an hour that does not exist
+     * (2024/02/30, 24:00:00) is a bad value, where {@link DateTimeFormatter#ofPattern}'s "smart"
+     * resolving would move it to the month's last day or the next midnight. Strict resolving needs the
+     * era of a {@code yyyy} year: it defaults to the current one.
+     */
+    public static DateTimeFormatter formatter(String format) {
+        return new DateTimeFormatterBuilder().appendPattern(format).parseDefaulting(ChronoField.ERA, 1).toFormatter()
+                .withResolverStyle(ResolverStyle.STRICT);
+    }
+
+    /**
      * The typed value of {@code text}: String, Long, Double (decimal), Boolean, a date as
      * {@code yyyy-MM-dd} text, or a timestamp as epoch milliseconds (Long). Null for empty text.
      */
@@ -60,17 +74,22 @@ public record Column(String name, String from, Object constant, Type type, Strin
             }
             case INT -> {
                 try {
-                    return Long.parseLong(t.replace(",", ""));
+                    return Long.parseLong(withoutThousands(t));
                 } catch (NumberFormatException e) {
                     throw new BadValue("not a whole number");
                 }
             }
             case DECIMAL -> {
+                double d;
                 try {
-                    return new BigDecimal(t.replace(",", "")).doubleValue();
+                    d = new BigDecimal(withoutThousands(t)).doubleValue();
                 } catch (NumberFormatException e) {
                     throw new BadValue("not a number");
                 }
+                if (Double.isInfinite(d)) {
+                    throw new BadValue("a number too large to store");
+                }
+                return d;
             }
             case BOOL -> {
                 return switch (t.toLowerCase(Locale.ROOT)) {
@@ -92,6 +111,40 @@ public record Column(String name, String from, Object constant, Type type, Strin
             }
             default -> throw new IllegalStateException(type.toString());
         }
+    }
+
+    /**
+     * The number without its thousands separators; a comma anywhere else (a decimal comma: 1,5) makes
+     * it bad rather than a number a thousand times off.
+     */
+    private static String withoutThousands(String t) throws BadValue {
+        int comma = t.indexOf(',');
+        if (comma < 0) {
+            return t;
+        }
+        int start = t.charAt(0) == '-' || t.charAt(0) == '+' ? 1 : 0;
+        int end = start;
+        while (end < t.length() && t.charAt(end) != '.' && t.charAt(end) != 'e' && t.charAt(end) != 'E') {
+            end++;
+        }
+        // The whole part: 1 to 3 digits, then groups of a comma and 3 digits; no comma after it.
+        int digits = 0;
+        boolean grouped = false;
+        for (int i = start; i < end; i++) {
+            if (t.charAt(i) == ',') {
+                if (digits == 0 || digits > 3 || grouped && digits != 3) {
+                    throw new BadValue("a comma that does not separate thousands");
+                }
+                grouped = true;
+                digits = 0;
+            } else {
+                digits++;
+            }
+        }
+        if (digits != 3 || t.indexOf(',', end) >= 0) {
+            throw new BadValue("a comma that does not separate thousands");
+        }
+        return t.replace(",", "");
     }
 
     private long epochMillis(String t, DateTimeFormatter formatter) throws BadValue {

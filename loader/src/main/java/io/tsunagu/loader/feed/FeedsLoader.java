@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -302,7 +301,7 @@ public final class FeedsLoader {
                         + type.label());
             } else if (format != null) {
                 try {
-                    DateTimeFormatter.ofPattern(format);
+                    Column.formatter(format);
                 } catch (IllegalArgumentException e) {
                     problems.error(m.get("format").loc(), where + ": bad format \"" + format + "\": " + e.getMessage());
                 }
