@@ -30,6 +30,10 @@ public final class CsvReader implements Closeable {
     }
 
     private static final int MAX_FIELD = 1 << 20;
+    /** Fields of one record at most: a line of nothing but delimiters must not fill the memory. */
+    static final int MAX_FIELDS = 100_000;
+    /** Characters of one record at most (its fields together). */
+    static final int MAX_RECORD = 1 << 23;
 
     private final Reader in;
     private final char delimiter;
@@ -41,6 +45,7 @@ public final class CsvReader implements Closeable {
 
     private String[] fields = new String[16];
     private int count;
+    private int recordChars;
     private char[] field = new char[256];
     private long nextLine = 1;
     private long line;
@@ -72,6 +77,7 @@ public final class CsvReader implements Closeable {
         }
         line = nextLine;
         count = 0;
+        recordChars = 0;
         while (true) {
             boolean more = readField();
             if (!more) {
@@ -184,9 +190,16 @@ public final class CsvReader implements Closeable {
         field = Arrays.copyOf(field, Math.min(MAX_FIELD, Math.max(needed, field.length * 2)));
     }
 
-    private void add(int len) {
+    private void add(int len) throws MalformedException {
         if (count == fields.length) {
-            fields = Arrays.copyOf(fields, count * 2);
+            if (count == MAX_FIELDS) {
+                throw new MalformedException(line, "a record with more than " + MAX_FIELDS + " fields");
+            }
+            fields = Arrays.copyOf(fields, Math.min(MAX_FIELDS, count * 2));
+        }
+        recordChars += len;
+        if (recordChars > MAX_RECORD) {
+            throw new MalformedException(line, "a record longer than " + MAX_RECORD + " characters");
         }
         fields[count++] = len == 0 ? "" : new String(field, 0, len);
     }

@@ -83,4 +83,30 @@ class CsvReaderTest {
         assertEquals(20_001, rows.size());
         assertArrayEquals(new String[] {"19999", "value 19999, quoted"}, rows.get(20_000));
     }
+
+    @Test
+    void aRecordOfTooManyFields_isMalformed_beforeItFillsTheMemory() {
+        // Regression: a line of millions of delimiters grew the record's array until the heap ran out.
+        String line = "a" + ",".repeat(CsvReader.MAX_FIELDS + 1);
+        CsvReader.MalformedException e = assertThrows(CsvReader.MalformedException.class, () -> read("h\n" + line + "\n", ','));
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().contains("more than " + CsvReader.MAX_FIELDS + " fields"), e.getMessage());
+        assertEquals(CsvReader.MAX_FIELDS, assertDoesNotThrowRows("h\n" + ",".repeat(CsvReader.MAX_FIELDS - 1) + "\n"));
+    }
+
+    @Test
+    void aRecordOfTooManyCharacters_isMalformed() {
+        String field = "x".repeat(1 << 19);
+        String line = String.join(",", java.util.Collections.nCopies(CsvReader.MAX_RECORD / field.length() + 1, field));
+        CsvReader.MalformedException e = assertThrows(CsvReader.MalformedException.class, () -> read("h\n" + line + "\n", ','));
+        assertEquals(2, e.line());
+    }
+
+    private static int assertDoesNotThrowRows(String text) {
+        try {
+            return read(text, ',').get(1).length;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
