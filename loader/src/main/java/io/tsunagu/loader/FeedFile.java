@@ -4,6 +4,7 @@ import io.tsunagu.loader.csv.CsvReader;
 import io.tsunagu.loader.feed.Column;
 import io.tsunagu.loader.feed.Feed;
 import io.tsunagu.rules.profile.Event;
+import io.tsunagu.rules.source.Suggestions;
 import io.tsunagu.store.ProfileKeys;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -12,7 +13,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,6 +65,10 @@ final class FeedFile implements Closeable {
     private final DateTimeFormatter[] formatters;
     private final DateTimeFormatter timeFormatter;
     private final String eventPrefix;
+    /** The header's names, to name a short row's first missing column. */
+    private final String[] header;
+    /** Cells a row must have: up to the header's last named column (trailing empty names may be left out). */
+    private final int minCells;
     private long rows;
     private long bytes;
     /** Whether good rows of an events feed come with their event (not needed by a pass that only checks). */
@@ -100,7 +108,7 @@ final class FeedFile implements Closeable {
         try {
             in = new BufferedInputStream(new CountingInputStream(Files.newInputStream(path)), 1 << 16);
         } catch (IOException e) {
-            throw new Rejected("cannot read " + path + ": " + e.getMessage());
+            throw new Rejected("cannot read " + path + ": " + reason(e));
         }
         // A UTF-8 byte order mark is not part of the first column's name.
         in.mark(3);
@@ -121,9 +129,18 @@ final class FeedFile implements Closeable {
         } catch (CsvReader.MalformedException e) {
             throw new Rejected(path.getFileName() + ": the header cannot be read: " + e.getMessage());
         }
+        long headerLine = csv.line();
         Map<String, Integer> index = new HashMap<>();
+        List<String> twice = new ArrayList<>();
+        int lastNamed = 0;
         for (int i = 0; i < header.length; i++) {
-            index.putIfAbsent(header[i].strip(), i);
+            String name = header[i].strip();
+            if (index.putIfAbsent(name, i) != null && !twice.contains(name)) {
+                twice.add(name);
+            }
+            if (!name.isEmpty()) {
+                lastNamed = i + 1;
+            }
         }
         List<String> missing = new ArrayList<>();
         for (String c : feed.requiredColumns()) {
@@ -131,12 +148,35 @@ final class FeedFile implements Closeable {
                 missing.add(c);
             }
         }
+        // The header's cells are not quoted: a file without a header has a row there (personal data,
+        // which stays out of the summary, the log and the history). Close names are hinted instead.
         if (!missing.isEmpty()) {
-            String found = String.join(", ", header);
-            throw new Rejected(path.getFileName() + " line 1: missing column" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing) + " (feed " + feed.name() + "); the header has: "
-                    + (found.contains("\uFFFD") ? found + " — is the file really " + feed.encoding() + "?" : found));
+            StringBuilder sb = new StringBuilder(path.getFileName() + " line " + headerLine + ": missing column"
+                    + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " (feed " + feed.name() + ")");
+            if (String.join("", header).indexOf('\uFFFD') >= 0) {
+                sb.append("; the header has bytes that are not ").append(feed.encoding()).append(": is the file really ")
+                        .append(feed.encoding()).append('?');
+            } else if (header.length == 1) {
+                sb.append("; the header is one column: is the delimiter ").append(delimiterName(feed.delimiter()))
+                        .append(" right?");
+            } else {
+                for (String m : missing) {
+                    String hint = Suggestions.didYouMean(m, index.keySet());
+                    if (!hint.isEmpty()) {
+                        sb.append("; ").append(m).append(": ").append(hint, 2, hint.length() - 1);
+                    }
+                }
+            }
+            throw new Rejected(sb.toString());
         }
+        for (String c : twice) {
+            if (feed.readsColumn(c)) {
+                throw new Rejected(path.getFileName() + " line " + headerLine + ": column " + c
+                        + " appears twice in the header (feed " + feed.name() + "): which one to read is unclear");
+            }
+        }
+        this.header = header;
+        this.minCells = lastNamed;
         this.idIndex = index.get(feed.id().from());
         this.timeIndex = feed.time() == null ? -1 : index.get(feed.time().from());
         this.timeFormatter = feed.time() == null ? null : formatter(feed.time());
@@ -161,6 +201,10 @@ final class FeedFile implements Closeable {
         return this;
     }
 
+    private static String delimiterName(char c) {
+        return c == '\t' ? "\"\\t\"" : "\"" + c + "\"";
+    }
+
     private static DateTimeFormatter formatter(Column c) {
         return c.format() == null ? null : Column.formatter(c.format());
     }
@@ -179,6 +223,15 @@ final class FeedFile implements Closeable {
         List<Problem> problems = new ArrayList<>(0);
         String id = csv.get(idIndex);
         id = id == null ? "" : id.strip();
+        int cells = csv.size();
+        if ((cells < minCells || cells > header.length) && !fits(cells)) {
+            // A cut-off row would clear the attributes it has no cells for; an unquoted delimiter in a
+            // value shifts every cell after it. Neither is read.
+            String column = cells < header.length ? header[cells].strip() : "";
+            problems.add(new Problem(line, column, "", "the row has " + cells + (cells == 1 ? " cell" : " cells") + ", the header " + header.length
+                    + (cells > header.length ? " (a delimiter in a value that is not quoted?)" : "")));
+            return new Row(line, id, null, null, problems);
+        }
         if (id.isEmpty()) {
             problems.add(new Problem(line, feed.id().from(), "", "the id is empty"));
         } else if (!ProfileKeys.isValidId(id)) {
@@ -226,6 +279,19 @@ final class FeedFile implements Closeable {
         }
         return new Row(line, id, events ? Event.unshared(eventId, feed.event(), ts, n == props.length ? props
                 : Arrays.copyOf(props, n)) : null, null, List.of());
+    }
+
+    /** Whether a row of {@code cells} cells lines up with the header: more only if the extra ones are empty. */
+    private boolean fits(int cells) {
+        if (cells < minCells) {
+            return false;
+        }
+        for (int i = header.length; i < cells; i++) {
+            if (!csv.get(i).isBlank()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What {@link #convert} gives for a cell that sets nothing: a bad one, or an empty optional one. */
@@ -291,6 +357,20 @@ final class FeedFile implements Closeable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Why a file cannot be read, in words (a {@link FileSystemException}'s message is only its path). */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage();
     }
 
     /** The file's sha256, hex. */

@@ -102,13 +102,13 @@ public final class Importer {
     public ImportRun run(Feed feed, Path file, boolean force, Path errorsFile, Progress progress) throws Exception {
         long started = System.currentTimeMillis();
         String runId = newRunId(started);
-        String name = file.getFileName().toString();
+        String name = name(file);
         String sha;
         try {
             sha = FeedFile.sha256(file);
         } catch (IOException e) {
             return history.record(new ImportRun(runId, feed.name(), name, null, ImportRun.REJECTED, 0, 0, 0, 0, 0, started,
-                    System.currentTimeMillis(), List.of("cannot read " + file + ": " + e.getMessage()), null));
+                    System.currentTimeMillis(), List.of("cannot read " + file + ": " + FeedFile.reason(e)), null));
         }
         if (!force) {
             ImportRun before = history.importedBy(sha);
@@ -165,6 +165,10 @@ public final class Importer {
         return history.record(done);
     }
 
+    private static String name(Path file) {
+        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    }
+
     private static String newRunId(long now) {
         return Long.toString(now, 36) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
     }
@@ -197,14 +201,20 @@ public final class Importer {
                 }
                 bad++;
                 if (errors == null) {
-                    Files.createDirectories(errorsFile.toAbsolutePath().getParent());
-                    errors = Files.newBufferedWriter(errorsFile, StandardCharsets.UTF_8);
+                    try {
+                        Files.createDirectories(errorsFile.toAbsolutePath().getParent());
+                        errors = Files.newBufferedWriter(errorsFile, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new FeedFile.Rejected(name(file) + " has bad rows, and the file for them cannot be written: "
+                                + errorsFile + ": " + FeedFile.reason(e));
+                    }
                     errors.write("line,column,value,reason\n");
                 }
                 for (FeedFile.Problem p : row.problems()) {
                     errors.write(p.line() + "," + csv(p.column()) + "," + csv(p.value()) + "," + csv(p.reason()) + "\n");
                     if (first.size() < FIRST_ERRORS) {
-                        first.add("line " + p.line() + ", column " + p.column() + ": " + p.reason());
+                        first.add("line " + p.line() + (p.column().isEmpty() ? "" : ", column " + p.column()) + ": "
+                                + p.reason());
                     }
                 }
             }

@@ -240,6 +240,67 @@ class LoaderImportTest {
         assertEquals(List.of("line,column,value,reason", "2,amount,12O0,not a number"), errors);
     }
 
+    @Test
+    void aRowWithFewerOrMoreCellsThanTheHeader_isABadRow_andClearsNothing() throws Exception {
+        Path day1 = write("customers_cells1.csv", "member_id,rank,birth_year,pref\nM-1,gold,1985,東京都\n", StandardCharsets.UTF_8);
+        assertEquals(0, loader("import", "customers", day1.toString()), err + out);
+        // Regression: a cut-off row cleared the attributes it had no cells for, and an unquoted comma
+        // shifted the cells after it (the extra one was dropped).
+        Files.writeString(dir.resolve("feeds.yaml"), FEEDS.replace("      region:      { from: pref }\n",
+                "      region:      { from: pref }\n    max_bad_rows: 10\n"));
+        Path day2 = write("customers_cells2.csv", "member_id,rank,birth_year,pref\nM-1,silver\nM-2,gold,1,985,東京都\n"
+                + "M-3,bronze,1990,大阪府,\n", StandardCharsets.UTF_8);
+        assertEquals(0, loader("import", "customers", day2.toString()), err + out);
+        assertTrue(out.contains("3 rows read, 1 applied, 0 duplicate, 2 rejected"), out);
+        assertTrue(out.contains("line 2, column birth_year: the row has 2 cells, the header 4"), out);
+        assertTrue(out.contains("line 3: the row has 5 cells, the header 4"), out);
+        assertEquals(Map.of("member_rank", "gold", "birth_year", 1985L, "region", "東京都"), profile("M-1").attributes(),
+                "the cut-off row changed nothing");
+        assertEquals(0, keysOf("M-2"));
+        assertEquals(Map.of("member_rank", "bronze", "birth_year", 1990L, "region", "大阪府"), profile("M-3").attributes(),
+                "an empty cell after the last column (a trailing delimiter) is fine");
+    }
+
+    @Test
+    void aColumnTwiceInTheHeader_rejectsTheFile() throws Exception {
+        // Regression: the first of the two was read, silently.
+        Path file = write("customers_dup.csv", "member_id,rank,birth_year,pref,rank\nM-1,gold,1985,東京都,silver\n",
+                StandardCharsets.UTF_8);
+        assertEquals(1, loader("import", "customers", file.toString()));
+        assertTrue(out.contains("rejected") && out.contains("customers_dup.csv line 1: column rank appears twice in the header"),
+                out);
+        assertEquals(0, keysOf("M-1"));
+        Path unused = write("customers_dup_unused.csv", "member_id,rank,birth_year,pref,note,note\nM-1,gold,1985,東京都,,\n",
+                StandardCharsets.UTF_8);
+        assertEquals(0, loader("import", "customers", unused.toString()), out);
+    }
+
+    @Test
+    void aFileWithoutItsHeader_isRejected_withoutItsFirstRowInTheSummaryOrHistory() throws Exception {
+        // Regression: the summary, the watch log and the history quoted the whole first line, personal data included.
+        Path file = write("customers_noheader.csv", "\n\nM-1,gold,1985,taro@example.com\nM-2,silver,1990,hana@example.com\n",
+                StandardCharsets.UTF_8);
+        assertEquals(1, loader("import", "customers", file.toString()));
+        assertTrue(out.contains("rejected") && out.contains("customers_noheader.csv line 3: missing columns member_id, rank, "
+                + "birth_year, pref (feed customers)"), out);
+        assertFalse(out.contains("taro@example.com"), out);
+        assertEquals(0, loader("history"));
+        assertFalse(out.contains("taro@example.com"), out);
+
+        Path typo = write("customers_typo.csv", "member_id,rnak,birth_year,pref\nM-1,gold,1985,東京都\n", StandardCharsets.UTF_8);
+        assertEquals(1, loader("import", "customers", typo.toString()));
+        assertTrue(out.contains("missing column rank (feed customers)") && out.contains("did you mean \"rnak\"?"), out);
+    }
+
+    @Test
+    void aMissingFile_saysSo() throws Exception {
+        Path missing = dir.resolve("customers_missing.csv");
+        assertEquals(1, loader("import", "customers", missing.toString()));
+        assertTrue(out.contains("rejected") && out.contains("cannot read " + missing + ": no such file"), out);
+        assertEquals(1, loader("import", "customers", "/"));
+        assertTrue(out.contains("cannot read /: Is a directory"), out + err);
+    }
+
     // ---- nothing counts twice ------------------------------------------------------------------
 
     @Test

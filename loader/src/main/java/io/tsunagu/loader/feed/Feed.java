@@ -47,6 +47,19 @@ public record Feed(String name, Kind kind, String file, String encoding, Charset
         return m.matches(path.getFileName());
     }
 
+    /** Whether a row's value is read from the source column {@code name}. */
+    public boolean readsColumn(String name) {
+        if (id.from().equals(name) || time != null && time.from().equals(name) || key.contains(name)) {
+            return true;
+        }
+        for (Column c : columns.values()) {
+            if (name.equals(c.from())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Source columns the header must have. */
     public List<String> requiredColumns() {
         LinkedHashSet<String> out = new LinkedHashSet<>();
