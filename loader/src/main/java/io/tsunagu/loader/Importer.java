@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -131,7 +132,7 @@ public final class Importer {
             v = validate(feed, file, errorsFile, progress, order);
         } catch (FeedFile.Rejected e) {
             return history.record(new ImportRun(runId, feed.name(), name, sha, ImportRun.REJECTED, 0, 0, 0, 0, 0, started,
-                    System.currentTimeMillis(), List.of(e.getMessage()), null));
+                    System.currentTimeMillis(), List.of(e.getMessage()), withReason(errorsFile, e.getMessage())));
         }
         String errorsPath = v.bad > 0 ? errorsFile.toString() : null;
         if (!feed.maxBadRows().allows(v.bad, v.rows)) {
@@ -169,6 +170,19 @@ public final class Importer {
         return file.getFileName() == null ? file.toString() : file.getFileName().toString();
     }
 
+    /**
+     * The errors file of a file rejected part-way through the check (a record that cannot be read), or
+     * null if no bad row came before it: the bad rows found so far, then the reason for the whole file,
+     * so that whoever opens it sees why nothing was imported.
+     */
+    private static String withReason(Path errorsFile, String reason) throws IOException {
+        if (!Files.exists(errorsFile)) {
+            return null;
+        }
+        Files.writeString(errorsFile, ",,," + csv(reason) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        return errorsFile.toString();
+    }
+
     private static String newRunId(long now) {
         return Long.toString(now, 36) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
     }
@@ -185,6 +199,12 @@ public final class Importer {
         long rows = 0;
         long bad = 0;
         List<String> first = new ArrayList<>();
+        try {
+            // An errors file left by an earlier run of this file would read as this run's.
+            Files.deleteIfExists(errorsFile);
+        } catch (IOException e) {
+            throw new FeedFile.Rejected("an earlier errors file cannot be removed: " + errorsFile + ": " + FeedFile.reason(e));
+        }
         BufferedWriter errors = null;
         try (FeedFile in = order != null ? new FeedFile(feed, file) : new FeedFile(feed, file).checkOnly();
                 EventKeeper keeper = order != null ? new EventKeeper(order, policy) : null) {

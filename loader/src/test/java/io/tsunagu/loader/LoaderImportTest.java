@@ -230,6 +230,34 @@ class LoaderImportTest {
     }
 
     @Test
+    void aRecordThatCannotBeRead_afterBadRows_rejectsTheFile_andItsErrorsFileSaysWhy() throws Exception {
+        // Regression: the errors file held only the bad rows before the record, so the watch daemon's
+        // rejected/NAME.errors.csv did not say why the whole file was rejected.
+        Path file = write("pos_cut.csv", pos(5, 1) + "R9,1,M-1,\"2026/11/20 10:30:00,渋谷店,P-9,花鳥風月,1000\r\n", CP932);
+        assertEquals(1, loader("import", "pos", file.toString()));
+        assertTrue(out.contains("rejected") && out.contains("line 7: a quoted field is not closed"), out);
+        assertEquals(0, keysOf("M-1"), "nothing written");
+        List<String> errors = Files.readAllLines(dir.resolve("pos_cut.csv.errors.csv"));
+        assertEquals(3, errors.size(), errors.toString());
+        assertEquals("2,amount,12O0,not a number", errors.get(1));
+        assertTrue(errors.get(2).startsWith(",,,pos_cut.csv line 7: a quoted field is not closed"), errors.get(2));
+        assertTrue(out.contains("pos_cut.csv.errors.csv"), "the summary names it: " + out);
+    }
+
+    @Test
+    void anErrorsFileOfAnEarlierRun_isRemoved_whenTheFileIsCheckedAgain() throws Exception {
+        Path file = write("pos_again.csv", pos(200, 1), CP932);
+        assertEquals(0, loader("import", "pos", file.toString()), out);
+        Path errors = dir.resolve("pos_again.csv.errors.csv");
+        assertTrue(Files.exists(errors));
+        // The next export of the same name comes with a broken header: its rejection is not about line 2.
+        write("pos_again.csv", pos(10, 0).replaceFirst(",amount", ",amt"), CP932);
+        assertEquals(1, loader("import", "pos", file.toString()));
+        assertTrue(out.contains("missing column amount"), out);
+        assertFalse(Files.exists(errors), "the earlier run's bad rows are not this run's");
+    }
+
+    @Test
     void badRowsWithinTheLimit_goToTheErrorsFile_andTheRestIsApplied() throws Exception {
         Path file = write("pos_one_bad.csv", pos(200, 1), CP932);
         assertEquals(0, loader("import", "pos", file.toString()), out);
