@@ -62,7 +62,16 @@ class BadRequestTest {
                 Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"x\",\"props\":[1]}]}", "application/json", 400,
                         "\"events[0].props\" must be a JSON object"),
                 Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"purchase\",\"props\":{\"items\":[7]}}]}",
-                        "application/json", 400, "\"events[0].props.items[0]\" must be a JSON object"));
+                        "application/json", 400, "\"events[0].props.items[0]\" must be a JSON object"),
+                // Regressions: a member id without a (right) signature and without a vid was a 500 (no profile to use).
+                Arguments.of("/v1/decide", "{\"uid\":\"M-1\"}", "application/json", 400, "\"vid\" is required"),
+                Arguments.of("/v1/decide", "{\"uid\":\"M-1\",\"uid_sig\":\"" + "0".repeat(64) + "\"}", "application/json", 400,
+                        "\"vid\" is required"),
+                Arguments.of("/v1/events", "{\"uid\":\"M-1\",\"events\":[{\"type\":\"click\"}]}", "application/json", 400,
+                        "\"vid\" is required"),
+                // Regression: an ISO-8601 time beyond what epoch milliseconds hold was a 500 (long overflow).
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"x\",\"ts\":\"+999999999-12-31T23:59:59+18:00\"}]}",
+                        "application/json", 400, "\"events[0].ts\" is out of range"));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {3}")
@@ -74,6 +83,22 @@ class BadRequestTest {
         JsonNode error = json(r.body());
         assertTrue(error.get("message").asText().contains(message), r.body());
         assertTrue(error.has("error"));
+    }
+
+    @Test
+    void signedMemberWithoutVid_isServed() {
+        HttpResponse<String> r = h.post("/v1/decide", "{\"uid\":\"M-novid\",\"uid_sig\":\"" + h.sign("M-novid") + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(json(r.body()).get("identified").asBoolean());
+    }
+
+    @Test
+    void admin_timesBeyondEpochMillis_are400() {
+        assertEquals(400, h.post("/admin/v1/explain", "{\"now\":\"+999999999-12-31T23:59:59+18:00\"}", "application/json",
+                ServerHarness.ADMIN).statusCode());
+        assertEquals(400, h.post("/admin/v1/explain", "{\"profile\":{\"events\":[{\"type\":\"x\",\"ts\":\"-999999999-01-01T00:00:00Z\"}]}}",
+                "application/json", ServerHarness.ADMIN).statusCode());
+        assertEquals(0, h.server.metrics().internalErrors.sum());
     }
 
     @Test

@@ -292,8 +292,8 @@ final class AdminApi {
         if (v instanceof String s) {
             try {
                 return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                // below
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // below (ArithmeticException: beyond what epoch milliseconds hold)
             }
         }
         throw ApiException.badRequest("times are epoch milliseconds or ISO-8601 with an offset, found " + v);

@@ -160,6 +160,9 @@ final class Requests {
             } catch (DateTimeParseException e) {
                 throw ApiException.badRequest(what + " must be epoch milliseconds or an ISO-8601 time with an offset "
                         + "(2026-11-20T10:00:00+09:00), found " + show(v));
+            } catch (ArithmeticException e) {
+                // A valid time, but beyond what epoch milliseconds hold (year ±999999999).
+                throw ApiException.badRequest(what + " is out of range (before 2000, or more than a day ahead): " + show(v));
             }
         } else {
             throw ApiException.badRequest(what + " must be epoch milliseconds or an ISO-8601 time with an offset, found "

@@ -6,6 +6,7 @@ import io.tsunagu.rules.profile.Event;
 import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.server.Metrics;
+import io.tsunagu.server.http.ApiException;
 import io.tsunagu.store.ProfileRead;
 import io.tsunagu.store.RedisProfileStore;
 import io.vertx.core.Future;
@@ -78,10 +79,16 @@ public final class ProfileService {
 
     /**
      * The visitor behind a request: a signed member, or the anonymous visitor id (through its alias
-     * when it has one). A bad signature is not an error: the request is anonymous.
+     * when it has one). A bad signature is not an error: the request is anonymous — unless it has no
+     * visitor id either, which fails with a 400.
      */
     public Future<Visitor> visitor(String vid, String uid, String signature) {
         boolean identified = uid != null && identity.verify(uid, signature);
+        if (!identified && vid == null) {
+            // An unsigned member id counts for nothing, and there is no visitor id to fall back to.
+            return Future.failedFuture(ApiException.badRequest("\"vid\" is required: \"uid\" counts only with its "
+                    + "\"uid_sig\", and this one is missing or does not match"));
+        }
         if (identified) {
             if (vid == null || uid.equals(aliases.getIfPresent(vid))) {
                 return profile(uid).map(p -> new Visitor(uid, vid, uid, true, p, false))
