@@ -3,13 +3,17 @@ package io.tsunagu.server;
 import static io.tsunagu.server.testing.Http.json;
 import static io.tsunagu.server.testing.Http.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tsunagu.server.testing.ServerHarness;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Input a client can send wrong gets a JSON 4xx naming the problem — never a 5xx — and changes nothing. */
 class BadRequestTest {
@@ -90,6 +95,46 @@ class BadRequestTest {
         HttpResponse<String> r = h.post("/v1/decide", "{\"uid\":\"M-novid\",\"uid_sig\":\"" + h.sign("M-novid") + "\"}");
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(json(r.body()).get("identified").asBoolean());
+    }
+
+    /**
+     * Regression: a bad percent-escape in the path was an unhandled exception in Vert.x's router (a stack
+     * trace in the log, a plain-text answer); in the query it was a 500 whose log line held the whole URI
+     * — on the audit and staff routes, a member id.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v1/%ZZ", "/v1/decide%", "/admin/v1/profiles/M-1002%G1", "/admin/v1/imports?limit=%ZZ",
+            "/admin/v1/catalog?brand=%E3%8", "/admin/v1/audit?uid=M-1002&before=%ZZ",
+            "/staff/api/customers/M-1002/timeline?before=%ZZ", "/staff/api/customers/M-1002%ZZ"})
+    void badPercentEscape_is400Json_andLogsNothing(String target) {
+        long internal = h.server.metrics().internalErrors.sum();
+        String log = stderrOf(() -> {
+            ServerHarness.RawResponse r = h.raw("GET", target, "Authorization: Bearer " + ServerHarness.ADMIN);
+            assertEquals(400, r.status(), r.body());
+            assertEquals("application/json", r.headers().get("content-type"), r.body());
+            assertEquals("bad_request", json(r.body()).get("error").asText());
+            assertFalse(r.body().contains("M-1002"), r.body());
+        });
+        assertFalse(log.contains("M-1002"), log);
+        assertFalse(log.contains("Exception"), log);
+        assertEquals(internal, h.server.metrics().internalErrors.sum());
+    }
+
+    /** What the server writes to standard error (where its log goes) while {@code r} runs. */
+    static synchronized String stderrOf(Runnable r) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+            // The log line of a failed request can follow its answer by a moment.
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            System.setErr(err);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,30 @@ public final class ApiVerticle extends VerticleBase {
         router.route().failureHandler(new ApiErrors(c.metrics(), c.config().bodyLimit(), false)::handle);
         HttpServerOptions options = new HttpServerOptions().setHost(c.config().host()).setPort(c.config().port())
                 .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(60);
-        return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+        return vertx.createHttpServer(options).requestHandler(req -> {
+            if (wellEscaped(req.uri())) {
+                router.handle(req);
+            } else {
+                c.metrics().clientErrors.increment();
+                req.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(Json.error("bad_request",
+                        "the URL has a bad percent-escape: each % must be followed by two hex digits"));
+            }
+        }).listen().onSuccess(s -> server = s);
+    }
+
+    /**
+     * Whether every {@code %} of a request target begins an escape of two hex digits. The router throws
+     * on one that does not — while matching routes (an unhandled error: a stack trace in the log, a
+     * plain-text answer) or when a handler reads a query parameter (a 500 logged with the whole URI,
+     * which can hold a member id) — so such a request is answered before it reaches the router.
+     */
+    static boolean wellEscaped(String uri) {
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            if (i + 2 >= uri.length() || !HexFormat.isHexDigit(uri.charAt(i + 1)) || !HexFormat.isHexDigit(uri.charAt(i + 2))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stops accepting requests, then writes out what this event loop has queued. */

@@ -12,15 +12,19 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -166,6 +170,37 @@ public final class ServerHarness implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer to {@link #raw}: the status, the headers (names in lower case) and the body. */
+    public record RawResponse(int status, Map<String, String> headers, String body) {
+    }
+
+    /**
+     * Sends {@code target} exactly as given, on a socket of its own: for request targets that an HTTP
+     * client would refuse or normalize ({@code %ZZ}, {@code /./}, {@code //}).
+     */
+    public RawResponse raw(String method, String target, String... headerLines) {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            StringBuilder req = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:").append(server.port()).append("\r\nConnection: close\r\n");
+            for (String h : headerLines) {
+                req.append(h).append("\r\n");
+            }
+            s.getOutputStream().write(req.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            String[] lines = text.substring(0, end).split("\r\n");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+            return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
