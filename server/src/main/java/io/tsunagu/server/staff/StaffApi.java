@@ -56,6 +56,8 @@ public final class StaffApi {
     private static final String SECURE_COOKIE = "__Host-tsunagu_staff";
     private static final String STAFF = "tsunagu.staff";
     private static final int MAX_PASSWORD = 1024;
+    /** A sign-in is the only body here; the API's body_limit does not apply. */
+    private static final int BODY_LIMIT = 4 * 1024;
     private static final long REDIS_TIMEOUT_MS = 5_000;
 
     /** Who is signed in: the session and the account it belongs to. */
@@ -86,7 +88,7 @@ public final class StaffApi {
         // Password checks are slow by design: a pool of their own, so that a burst of sign-ins cannot
         // hold up other blocking work. Shared by name between the event loops.
         hashing = vertx.createSharedWorkerExecutor("tsunagu-staff-passwords", Math.max(2, c.config().eventLoops()));
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(4 * 1024);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
         page.mount(router);
         router.get("/staff").handler(ctx -> {
             if (ctx.request().path().equals("/staff")) {
@@ -102,7 +104,7 @@ public final class StaffApi {
         router.get("/staff/api/session").handler(this::authenticate).handler(this::session);
         router.get("/staff/api/customers/:uid").handler(this::authenticate).handler(this::customer);
         router.get("/staff/api/customers/:uid/timeline").handler(this::authenticate).handler(this::timeline);
-        ApiErrors errors = new ApiErrors(c.metrics(), c.config().bodyLimit(), true);
+        ApiErrors errors = new ApiErrors(c.metrics(), BODY_LIMIT, true);
         router.route("/staff/*").failureHandler(ctx -> {
             ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
             errors.handle(ctx);

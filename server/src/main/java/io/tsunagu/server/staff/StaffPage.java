@@ -63,7 +63,12 @@ final class StaffPage {
     }
 
     private void serve(RoutingContext ctx) {
-        File f = files.get(ctx.request().path());
+        // The route matched the normalized path: the raw one may be /staff//staff.js or /staff/%73taff.js.
+        File f = files.get(ctx.normalizedPath());
+        if (f == null) {
+            ctx.next();
+            return;
+        }
         ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("X-Frame-Options", "DENY").putHeader("Referrer-Policy", "no-referrer")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").putHeader(HttpHeaders.ETAG, f.etag());

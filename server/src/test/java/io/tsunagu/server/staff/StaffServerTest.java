@@ -470,6 +470,26 @@ class StaffServerTest {
         assertEquals("/staff/", redirect.headers().firstValue("Location").orElse(""));
     }
 
+    /** Regression: a path the router normalizes to a page file ({@code //}, {@code /./}, {@code %73}) was a 500. */
+    @Test
+    void thePage_atAPathThatNormalizesToIt_isServed() {
+        String js = h.get("/staff/staff.js", null).body();
+        for (String target : List.of("/staff//staff.js", "/staff/./staff.js", "/staff/%73taff.js", "/staff/x/../staff.js")) {
+            ServerHarness.RawResponse r = h.raw("GET", target);
+            assertEquals(200, r.status(), target + ": " + r.body());
+            assertEquals(js, r.body(), target);
+        }
+    }
+
+    /** Regression: a sign-in body over the staff routes' 4 KB limit was refused as "larger than 65536 bytes". */
+    @Test
+    void login_overTheBodyLimit_is413NamingThatLimit() {
+        HttpResponse<String> r = post("/staff/api/login", Http.quote(Map.of("user", "hanako", "password", "x".repeat(5000))),
+                null, null, null);
+        assertEquals(413, r.statusCode(), r.body());
+        assertTrue(json(r.body()).get("message").asText().contains("4096 bytes"), r.body());
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     record Staff(String cookie, String csrf) {
