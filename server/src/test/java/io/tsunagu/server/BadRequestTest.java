@@ -146,6 +146,17 @@ class BadRequestTest {
         assertEquals(0, h.server.metrics().internalErrors.sum());
     }
 
+    /** Regression: a cursor Redis refuses (beyond 64 bits, or the very first id) was a 503 "Redis did not answer". */
+    @Test
+    void admin_auditCursorOutOfRange_is400_andTheFirstIdIsAnEmptyPage() {
+        HttpResponse<String> huge = h.get("/admin/v1/audit?before=99999999999999999999-0", ServerHarness.ADMIN);
+        assertEquals(400, huge.statusCode(), huge.body());
+        HttpResponse<String> first = h.get("/admin/v1/audit?before=0-0", ServerHarness.ADMIN);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(0, json(first.body()).get("entries").size());
+        assertTrue(json(first.body()).get("next_before").isNull());
+    }
+
     @Test
     void unknownPaths_are404Json() {
         HttpResponse<String> r = h.get("/v2/nothing", null);

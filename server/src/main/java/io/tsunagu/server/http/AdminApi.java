@@ -74,7 +74,7 @@ final class AdminApi {
     private void audit(RoutingContext ctx) {
         int limit = limit(ctx.request().getParam("limit"));
         String before = ctx.request().getParam("before");
-        if (before != null && !AuditLog.ID.matcher(before).matches()) {
+        if (before != null && !AuditLog.isCursor(before)) {
             throw ApiException.badRequest("before must be an entry id from next_before (e.g. 1764000000000-0)");
         }
         String user = ctx.request().getParam("user");

@@ -24,6 +24,24 @@ public final class AuditLog {
 
     /** A Redis stream id: an audit page cursor. */
     public static final Pattern ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+    /**
+     * Whether {@code id} is a stream id Redis accepts as a cursor: {@link #ID}, each part below 2^64
+     * (Redis refuses a larger one with an error).
+     */
+    public static boolean isCursor(String id) {
+        if (!ID.matcher(id).matches()) {
+            return false;
+        }
+        int dash = id.indexOf('-');
+        try {
+            Long.parseUnsignedLong(id.substring(0, dash));
+            Long.parseUnsignedLong(id.substring(dash + 1));
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** How many stored entries one filtered read looks through at most. */
     static final int MAX_SCAN = 10_000;
 
@@ -67,6 +85,13 @@ public final class AuditLog {
      * @return the entries (each with its {@code id}) and the cursor of the next page, or null at the end
      */
     public Future<Map<String, Object>> read(int limit, String before, String user, String uid, String action) {
+        if (before != null && before.matches("0+-0+")) {
+            // Nothing comes before the first possible id (and Redis refuses an exclusive range ending there).
+            Map<String, Object> none = new LinkedHashMap<>();
+            none.put("entries", List.of());
+            none.put("next_before", null);
+            return Future.succeededFuture(none);
+        }
         boolean filtered = user != null || uid != null || action != null;
         int count = filtered ? Math.min(MAX_SCAN, Math.max(limit * 20, 1_000)) : limit;
         Request r = Request.cmd(Command.XREVRANGE).arg(keys.staffAudit()).arg(before == null ? "+" : "(" + before).arg("-")
