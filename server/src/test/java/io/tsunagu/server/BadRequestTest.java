@@ -91,6 +91,13 @@ class BadRequestTest {
     }
 
     @Test
+    void badJson_messageNamesThePlaceNotTheParsersSettings() {
+        String message = json(h.post("/v1/decide", "{").body()).get("message").asText();
+        assertTrue(message.startsWith("not valid JSON"), message);
+        assertFalse(message.contains("REDACTED") || message.contains("StreamReadFeature") || message.contains("Source:"), message);
+    }
+
+    @Test
     void signedMemberWithoutVid_isServed() {
         HttpResponse<String> r = h.post("/v1/decide", "{\"uid\":\"M-novid\",\"uid_sig\":\"" + h.sign("M-novid") + "\"}");
         assertEquals(200, r.statusCode(), r.body());

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Request bodies into plain values (Map, List, String, Long, Double, Boolean, null) and plain values
@@ -24,6 +25,8 @@ public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
             .build();
+
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
 
     private Json() {
     }
@@ -43,7 +46,10 @@ public final class Json {
             }
             return v;
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("not valid JSON: " + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ")
+            // A message may name a location as "[Source: REDACTED (`StreamReadFeature…` disabled); line: 1, column: 1]".
+            String message = SOURCE.matcher(e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " "))
+                    .replaceAll("line $1, column $2");
+            throw ApiException.badRequest("not valid JSON: " + message
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
