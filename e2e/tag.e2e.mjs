@@ -192,10 +192,10 @@ test('a site on another origin: decisions and events cross with CORS, the cookie
       'the visitor cookie belongs to the shop');
     assert.equal((await context.cookies(BASE)).length, 0, 'and none to the server\'s origin');
     await page.waitForTimeout(500);
-    assert.ok(!(await adminProfile(body.vid)).events.some((e) => e.type === 'impression'),
+    assert.ok(!(await adminProfile('~' + body.vid)).events.some((e) => e.type === 'impression'),
       'no impression while the slot is below the fold');
     await page.locator(SLOT('recommendations')).scrollIntoViewIfNeeded();
-    await eventually(async () => (await adminProfile(body.vid)).events.some((e) => e.type === 'impression'), 5000,
+    await eventually(async () => (await adminProfile('~' + body.vid)).events.some((e) => e.type === 'impression'), 5000,
       'the impression sent across origins');
   }));
 

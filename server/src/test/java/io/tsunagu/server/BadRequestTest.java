@@ -174,12 +174,12 @@ class BadRequestTest {
     @Test
     void badInput_changesNothingStored() {
         assertEquals(202, h.post("/v1/events", "{\"vid\":\"V-keep\",\"events\":[{\"type\":\"add_to_cart\"}]}").statusCode());
-        within(2_000, "stored", () -> json(h.get("/admin/v1/profiles/V-keep", ServerHarness.ADMIN).body()).get("events").size() == 1);
+        within(2_000, "stored", () -> json(h.get("/admin/v1/profiles/~V-keep", ServerHarness.ADMIN).body()).get("events").size() == 1);
         // One good event and one bad in the same request: the whole request is refused.
         assertEquals(400, h.post("/v1/events", "{\"vid\":\"V-keep\",\"events\":[{\"type\":\"add_to_cart\"},{\"type\":\"9x\"}]}")
                 .statusCode());
         assertEquals(400, h.post("/v1/decide", "{\"vid\":\"V-keep\",\"slots\":7}").statusCode());
-        JsonNode p = json(h.get("/admin/v1/profiles/V-keep", ServerHarness.ADMIN).body());
+        JsonNode p = json(h.get("/admin/v1/profiles/~V-keep", ServerHarness.ADMIN).body());
         assertEquals(1, p.get("events").size());
         assertEquals(0, h.server.metrics().internalErrors.sum());
     }

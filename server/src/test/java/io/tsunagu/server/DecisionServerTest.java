@@ -121,11 +121,47 @@ class DecisionServerTest {
     }
 
     @Test
+    void aMembersIdSentAsVisitorId_readsAndWritesNothingOfTheMember() throws Exception {
+        // Regression: visitor ids named profiles directly, so an unsigned {"vid": "M-…"} read the member's
+        // decisions and wrote events into their profile.
+        long now = System.currentTimeMillis();
+        seed("M-vidvictim", Map.of("first_name", "Victim"),
+                List.of(new Event("seed-vv", "store_visit", now - DAY, Map.of("store_id", "shibuya"))));
+        JsonNode r = decide("M-vidvictim", null, "{\"type\":\"home\"}", "[\"hero\"]");
+        assertFalse(r.get("identified").asBoolean());
+        assertEquals(0, r.get("decisions").size(), "the member's coupon must not show: " + r);
+        HttpResponse<String> events = h.post("/v1/events", "{\"vid\":\"M-vidvictim\",\"events\":[{\"type\":\"purchase\","
+                + "\"props\":{\"amount\":999999,\"channel\":\"store\"}}]}");
+        assertEquals(202, events.statusCode(), events.body());
+        within(2_000, "the visitor's events stored", () -> count(adminProfile("~M-vidvictim"), "purchase") == 1);
+        JsonNode member = adminProfile("M-vidvictim");
+        assertEquals(0, count(member, "purchase"), "nothing written into the member's profile");
+        assertEquals(0, count(member, "page_view"));
+        assertEquals(1, count(member, "store_visit"));
+    }
+
+    @Test
+    void aSignedMember_withAnotherMembersIdAsVisitorId_mergesNothingOfTheOther() throws Exception {
+        // Regression: the merge of the "anonymous" profile moved the other member's history into the
+        // signed member's profile and deleted it.
+        long now = System.currentTimeMillis();
+        seed("M-mergevictim", Map.of("first_name", "Victim"),
+                List.of(new Event("seed-mv", "store_visit", now - DAY, Map.of("store_id", "ginza"))));
+        JsonNode r = decide("M-mergevictim", "M-mergethief", "{\"type\":\"home\"}", "[]");
+        assertTrue(r.get("identified").asBoolean());
+        JsonNode victim = adminProfile("M-mergevictim");
+        assertEquals(1, count(victim, "store_visit"), "the other member's profile is whole");
+        assertEquals("Victim", victim.get("attributes").get("first_name").asText());
+        within(2_000, "the thief's page view stored", () -> count(adminProfile("M-mergethief"), "page_view") == 1);
+        assertEquals(0, count(adminProfile("M-mergethief"), "store_visit"), "none of the other member's events");
+    }
+
+    @Test
     void decide_recordsThePageView_andTheNextDecisionSeesIt() {
         // The same-brand campaign needs a product page and brand affinity; page views feed viewed_brands_30d.
         decide("V-browse", null, "{\"type\":\"product\",\"brand\":\"kumo\",\"product_id\":\"P-1\"}", "[\"recommendations\"]");
-        within(2_000, "the page view stored", () -> count(adminProfile("V-browse"), "page_view") == 1);
-        JsonNode p = adminProfile("V-browse");
+        within(2_000, "the page view stored", () -> count(adminProfile("~V-browse"), "page_view") == 1);
+        JsonNode p = adminProfile("~V-browse");
         JsonNode view = p.get("events").get(0);
         assertEquals("product", view.get("props").get("page_type").asText());
         assertEquals("kumo", view.get("props").get("brand").asText());
@@ -142,8 +178,8 @@ class DecisionServerTest {
         HttpResponse<String> r = h.post("/v1/events", body);
         assertEquals(202, r.statusCode(), r.body());
         assertEquals(3, json(r.body()).get("accepted").asInt());
-        within(2_000, "the events stored", () -> count(adminProfile("V-shop"), "purchase") == 2);
-        JsonNode p = adminProfile("V-shop");
+        within(2_000, "the events stored", () -> count(adminProfile("~V-shop"), "purchase") == 2);
+        JsonNode p = adminProfile("~V-shop");
         assertEquals(1, count(p, "add_to_cart"));
         assertEquals(7500, p.get("traits").get("spend_365d").asInt(), "3000 x 2 + 1500");
         for (JsonNode e : p.get("events")) {
@@ -155,7 +191,7 @@ class DecisionServerTest {
         // The same order sent again (a retry) is not counted twice.
         assertEquals(202, h.post("/v1/events", body).statusCode());
         within(2_000, "the retry seen", () -> h.server.metrics().eventsDuplicate.sum() >= 2);
-        assertEquals(7500, adminProfile("V-shop").get("traits").get("spend_365d").asInt());
+        assertEquals(7500, adminProfile("~V-shop").get("traits").get("spend_365d").asInt());
     }
 
     @Test
@@ -163,7 +199,7 @@ class DecisionServerTest {
         for (int i = 0; i < 5; i++) {
             decide("V-merge", null, "{\"type\":\"product\",\"brand\":\"sora\"}", "[]");
         }
-        within(2_000, "anonymous views stored", () -> count(adminProfile("V-merge"), "page_view") == 5);
+        within(2_000, "anonymous views stored", () -> count(adminProfile("~V-merge"), "page_view") == 5);
         String signed = decideBody("V-merge", "M-merge", h.sign("M-merge"), "{\"type\":\"home\"}", "[\"hero\"]");
         List<CompletableFuture<Integer>> concurrent = new ArrayList<>();
         var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
@@ -182,7 +218,7 @@ class DecisionServerTest {
         JsonNode member = adminProfile("M-merge");
         assertEquals(15, count(member, "page_view"), "5 anonymous + 10 signed views, each exactly once");
         assertEquals("sora", member.get("traits").get("viewed_brands_30d").get(0).asText(), "the anonymous browsing came along");
-        assertEquals(0, adminProfile("V-merge").get("events").size(), "the anonymous profile was moved");
+        assertEquals(0, adminProfile("~V-merge").get("events").size(), "the anonymous profile was moved");
         // Later, even unsigned, the visitor id is the member.
         decide("V-merge", null, "{\"type\":\"home\"}", "[]");
         within(2_000, "alias followed", () -> count(adminProfile("M-merge"), "page_view") == 16);

@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * <p>Every key of one profile shares the hash tag {@code {pid}}, so they live in one cluster slot and
  * one script can change them atomically:
  * <pre>
+ *   pid                    a member id, or ~VID: the anonymous profile of visitor id VID (a member id never
+ *                          begins with ~, so no visitor id can name a member's profile)
  *   PREFIX:{pid}:a         hash    attribute → JSON value
  *   PREFIX:{pid}:e:TYPE    zset    kept events of one type, scored by time, member = encoded event,
  *                                  U+001E, its compact aggregate updates (added when it is trimmed)
@@ -53,6 +55,9 @@ public final class ProfileKeys {
         return "coupon:" + pool;
     }
 
+    /** What begins the profile id of a visitor's anonymous history; no member id can begin with it. */
+    private static final String VISITOR = "~";
+
     private final String prefix;
 
     public ProfileKeys(String prefix) {
@@ -76,6 +81,24 @@ public final class ProfileKeys {
             }
         }
         return true;
+    }
+
+    /** Whether {@code id} names a profile: a member id, or {@link #visitorPid} of a visitor id. */
+    public static boolean isProfileId(String id) {
+        return isValidId(id) || id != null && id.startsWith(VISITOR) && isValidId(id.substring(VISITOR.length()));
+    }
+
+    /**
+     * The profile id of a visitor's anonymous history. Visitor ids come unsigned from browsers: were they
+     * profile ids, anyone could read and write a member's profile by sending the member id as a visitor id.
+     */
+    public static String visitorPid(String vid) {
+        return VISITOR + vid;
+    }
+
+    /** The visitor id of a {@link #visitorPid}, or null for a member id. */
+    public static String visitorOf(String pid) {
+        return pid.startsWith(VISITOR) ? pid.substring(VISITOR.length()) : null;
     }
 
     public String prefix() {

@@ -35,7 +35,7 @@ import java.util.Map;
  * The admin API, behind a bearer token ({@code Authorization: Bearer …}); off (every call 401) when no
  * token is configured.
  * <pre>
- * GET  /admin/v1/profiles/{id}   attributes, traits, segments and recent events of a profile
+ * GET  /admin/v1/profiles/{id}   attributes, traits, segments and recent events of a profile (a visitor's: ~VID)
  * GET  /admin/v1/rules           the live rule set, its warnings, and the last rejected change
  * POST /admin/v1/rules/reload    reload the rules now
  * POST /admin/v1/explain         why each campaign does (not) show, for a stored or given profile
@@ -104,8 +104,9 @@ final class AdminApi {
 
     private void profile(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        if (!ProfileKeys.isValidId(id)) {
-            ApiVerticle.fail(ctx, 400, "bad_request", "not a profile id: letters, digits and . _ : @ + = - (at most 128)");
+        if (!ProfileKeys.isProfileId(id)) {
+            ApiVerticle.fail(ctx, 400, "bad_request", "not a profile id: a member id (letters, digits and . _ : @ + = -, at "
+                    + "most 128), or ~ and a visitor id for a visitor's anonymous profile");
             return;
         }
         int limit = limit(ctx.request().getParam("limit"));
@@ -257,12 +258,14 @@ final class AdminApi {
 
     @SuppressWarnings("unchecked")
     private Future<Profile> profileFor(Map<String, Object> req, long now) {
-        Object id = req.get("uid") != null ? req.get("uid") : req.get("vid");
+        boolean member = req.get("uid") != null;
+        Object id = member ? req.get("uid") : req.get("vid");
         if (id != null) {
             if (!(id instanceof String s) || !ProfileKeys.isValidId(s)) {
                 throw ApiException.badRequest("\"uid\" / \"vid\" must be a profile id");
             }
-            return c.store().load(s).recover(e -> Future.failedFuture(
+            // A visitor id names the visitor's anonymous profile (what it was before signing in).
+            return c.store().load(member ? s : ProfileKeys.visitorPid(s)).recover(e -> Future.failedFuture(
                     new ApiException(503, "unavailable", "Redis did not answer: " + e.getMessage())));
         }
         Map<String, Object> given = map(req.get("profile"), "profile");

@@ -7,6 +7,7 @@ import io.tsunagu.rules.profile.Profile;
 import io.tsunagu.rules.profile.ProfilePolicy;
 import io.tsunagu.server.Metrics;
 import io.tsunagu.server.http.ApiException;
+import io.tsunagu.store.ProfileKeys;
 import io.tsunagu.store.ProfileRead;
 import io.tsunagu.store.RedisProfileStore;
 import io.vertx.core.Future;
@@ -98,11 +99,11 @@ public final class ProfileService {
         }
         String alias = aliases.getIfPresent(vid);
         if (alias != null) {
-            String pid = alias.isEmpty() ? vid : alias;
+            String pid = alias.isEmpty() ? ProfileKeys.visitorPid(vid) : alias;
             return profile(pid).map(p -> new Visitor(pid, vid, null, false, p, false))
                     .recover(e -> failOpen(pid, vid, null, false, e));
         }
-        return anonymousWithUnknownAlias(vid).recover(e -> failOpen(vid, vid, null, false, e));
+        return anonymousWithUnknownAlias(vid).recover(e -> failOpen(ProfileKeys.visitorPid(vid), vid, null, false, e));
     }
 
     /** A cached profile, or one read from Redis (one round trip; concurrent reads of one profile share it). */
@@ -131,7 +132,8 @@ public final class ProfileService {
     }
 
     private Future<Visitor> anonymousWithUnknownAlias(String vid) {
-        ProfileRead read = store.read(vid);
+        String anonymous = ProfileKeys.visitorPid(vid);
+        ProfileRead read = store.read(anonymous);
         List<Request> requests = new ArrayList<>(read.size() + 1);
         requests.add(store.aliasRequest(vid));
         requests.addAll(read.requests());
@@ -143,8 +145,8 @@ public final class ProfileService {
                     aliases.put(vid, alias == null ? NO_ALIAS : alias);
                     if (alias == null) {
                         return store.profile(read, rs, 1).map(p -> {
-                            profiles.put(vid, p);
-                            return new Visitor(vid, vid, null, false, p, false);
+                            profiles.put(anonymous, p);
+                            return new Visitor(anonymous, vid, null, false, p, false);
                         });
                     }
                     return profile(alias).map(p -> new Visitor(alias, vid, null, false, p, false));
@@ -189,18 +191,19 @@ public final class ProfileService {
     private Future<Profile> merge(String vid, String uid) {
         long now = System.currentTimeMillis();
         ProfilePolicy p = policy.get();
-        return store.load(vid).compose(anonymous -> {
+        String pid = ProfileKeys.visitorPid(vid);
+        return store.load(pid).compose(anonymous -> {
             boolean empty = anonymous.events().length == 0 && anonymous.attributes().isEmpty();
             Future<?> moved = empty ? Future.succeededFuture()
-                    : store.aggregateFields(vid).compose(fields -> store.merge(anonymous, fields, uid, p, now));
+                    : store.aggregateFields(pid).compose(fields -> store.merge(anonymous, fields, uid, p, now));
             return moved;
         }).compose(v -> store.setAlias(vid, uid))
-                .compose(v -> store.drop(vid))
-                .compose(v -> store.publishChanges(origin, List.of(uid, vid)))
+                .compose(v -> store.drop(pid))
+                .compose(v -> store.publishChanges(origin, List.of(uid, pid)))
                 .compose(v -> {
                     metrics.merges.increment();
                     invalidate(uid);
-                    invalidate(vid);
+                    invalidate(pid);
                     aliases.put(vid, uid);
                     return profile(uid);
                 });
@@ -256,11 +259,14 @@ public final class ProfileService {
         profiles.asMap().computeIfPresent(pid, (k, old) -> old.withAttributes(attributes));
     }
 
-    /** Drops a profile (and an alias of that id) that changed elsewhere. */
+    /** Drops a profile that changed elsewhere (and, for a visitor's anonymous profile, what its alias was). */
     public void invalidate(String id) {
         loading.remove(id);
         profiles.invalidate(id);
-        aliases.invalidate(id);
+        String vid = ProfileKeys.visitorOf(id);
+        if (vid != null) {
+            aliases.invalidate(vid);
+        }
         metrics.invalidations.increment();
     }
 
