@@ -19,6 +19,8 @@ final class Requests {
 
     static final int MAX_SLOTS = 20;
     static final int MAX_EVENTS = 100;
+    /** Events one request stores at most once orders are split into lines (a profile keeps 200 of a type). */
+    static final int MAX_STORED = 200;
     private static final Pattern SLOT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final long DAY = 86_400_000L;
     /** 2000-01-01: nothing a site sends happened before. */
@@ -81,6 +83,10 @@ final class Requests {
                 id = newId();
             }
             if (t.equals("purchase") && props.get("items") instanceof List<?> lines && !lines.isEmpty()) {
+                if (events.size() + lines.size() > MAX_STORED) {
+                    throw ApiException.badRequest("\"events\" may hold at most " + MAX_STORED + " events once orders are "
+                            + "split into their lines; " + at + ".props.items\" brings it to " + (events.size() + lines.size()));
+                }
                 events.addAll(purchaseLines(id, ts, props, lines, at));
             } else {
                 events.add(new Event(id, t, ts, props));
