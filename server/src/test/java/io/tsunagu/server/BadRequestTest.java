@@ -177,6 +177,33 @@ class BadRequestTest {
     }
 
     @Test
+    void aWrongMethod_onAnEndpoint_is405_namingTheMethodsItTakes() {
+        // Regression: GET /v1/decide answered 404 "no such endpoint", as if the path did not exist.
+        HttpResponse<String> r = h.get("/v1/decide", null);
+        assertEquals(405, r.statusCode(), r.body());
+        assertEquals("POST", r.headers().firstValue("Allow").orElse(null));
+        assertTrue(json(r.body()).get("message").asText().contains("this endpoint takes POST"), r.body());
+        HttpResponse<String> admin = h.send(HttpRequest.newBuilder(URI.create(h.base() + "/admin/v1/profiles/M-1"))
+                .header("Authorization", "Bearer " + ServerHarness.ADMIN).DELETE().build());
+        assertEquals(405, admin.statusCode(), admin.body());
+        assertEquals("GET", admin.headers().firstValue("Allow").orElse(null), "a :id segment matches any id");
+        assertEquals(401, h.send(HttpRequest.newBuilder(URI.create(h.base() + "/admin/v1/profiles/M-1")).DELETE().build())
+                .statusCode(), "admin paths still ask for the token first");
+        assertEquals(404, h.post("/v1/nothing", "{}").statusCode(), "no endpoint there at all");
+    }
+
+    @Test
+    void head_onHealthAndReady_answersLikeGet_withoutABody() {
+        // Regression: monitors probing with HEAD got 404.
+        for (String path : new String[] {"/health", "/ready"}) {
+            HttpResponse<String> r = h.send(HttpRequest.newBuilder(URI.create(h.base() + path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, r.statusCode(), path);
+            assertEquals("", r.body(), path);
+        }
+    }
+
+    @Test
     void badInput_changesNothingStored() {
         assertEquals(202, h.post("/v1/events", "{\"vid\":\"V-keep\",\"events\":[{\"type\":\"add_to_cart\"}]}").statusCode());
         within(2_000, "stored", () -> json(h.get("/admin/v1/profiles/~V-keep", ServerHarness.ADMIN).body()).get("events").size() == 1);

@@ -19,11 +19,13 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,8 +79,10 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/admin/*").handler(this::requireJsonOrText);
         router.post("/v1/decide").handler(body).handler(this::decide);
         router.post("/v1/events").handler(body).handler(this::events);
-        router.get("/health").handler(ctx -> respond(ctx, 200, Json.write(Map.of("status", "ok"))));
-        router.get("/ready").handler(this::ready);
+        // Monitors often probe with HEAD: the same answer, without its body.
+        router.route("/health").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(ctx -> respond(ctx, 200, Json.write(Map.of("status", "ok"))));
+        router.route("/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::ready);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8").end(c.metrics().prometheus()));
         new AdminApi(c, vertx).mount(router, body);
@@ -89,8 +93,7 @@ public final class ApiVerticle extends VerticleBase {
             new DemoShop(c, assets).mount(router, body);
         }
         new StaffApi(c, vertx).mount(router);
-        router.route().last().handler(ctx -> fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method()
-                + " " + ctx.request().path()));
+        router.route().last().handler(ctx -> noRoute(router, ctx));
         router.route().failureHandler(new ApiErrors(c.metrics(), c.config().bodyLimit(), false)::handle);
         HttpServerOptions options = new HttpServerOptions().setHost(c.config().host()).setPort(c.config().port())
                 .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(60);
@@ -114,6 +117,53 @@ public final class ApiVerticle extends VerticleBase {
     static boolean wellEscaped(String uri) {
         for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
             if (i + 2 >= uri.length() || !HexFormat.isHexDigit(uri.charAt(i + 1)) || !HexFormat.isHexDigit(uri.charAt(i + 2))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * No route took the request: a 405 naming the methods the path has, if it has some (a client that
+     * sends GET to /v1/decide learns it wants POST), else a 404.
+     */
+    private static void noRoute(Router router, RoutingContext ctx) {
+        Set<HttpMethod> allowed = allowedMethods(router, ctx.normalizedPath());
+        if (allowed.isEmpty()) {
+            fail(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method() + " " + ctx.request().path());
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        for (HttpMethod m : allowed) {
+            names.add(m.name());
+        }
+        names.sort(null);
+        String allow = String.join(", ", names);
+        ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+        fail(ctx, 405, "method_not_allowed", ctx.request().method() + " " + ctx.request().path() + ": this endpoint takes "
+                + allow);
+    }
+
+    /** The methods of the routes declared for exactly {@code path} (":name" segments match any one segment). */
+    static Set<HttpMethod> allowedMethods(Router router, String path) {
+        Set<HttpMethod> out = new HashSet<>();
+        for (Route r : router.getRoutes()) {
+            String declared = r.getPath();
+            if (declared != null && r.methods() != null && !declared.endsWith("*") && samePath(declared, path)) {
+                out.addAll(r.methods());
+            }
+        }
+        return out;
+    }
+
+    private static boolean samePath(String declared, String path) {
+        String[] a = declared.split("/", -1);
+        String[] b = path.split("/", -1);
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!(a[i].startsWith(":") && !b[i].isEmpty()) && !a[i].equals(b[i])) {
                 return false;
             }
         }
@@ -300,7 +350,13 @@ public final class ApiVerticle extends VerticleBase {
     // ---- responses -----------------------------------------------------------------------------
 
     static void respond(RoutingContext ctx, int status, Buffer body) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(body);
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE);
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            // The headers a GET would get, its length included, and no body.
+            ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
+        } else {
+            ctx.response().end(body);
+        }
     }
 
     static void fail(RoutingContext ctx, int status, String code, String message) {
