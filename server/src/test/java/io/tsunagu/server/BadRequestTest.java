@@ -57,6 +57,9 @@ class BadRequestTest {
                 Arguments.of("/v1/decide", "{\"vid\":\"V-1\",\"page\":\"home\"}", "application/json", 400, "\"page\" must be a JSON object"),
                 Arguments.of("/v1/decide", "{\"vid\":\"V-1\",\"uid\":\"M-1\",\"uid_sig\":5}", "application/json", 400, "\"uid_sig\" must be a string"),
                 Arguments.of("/v1/decide", "{\"vid\":\"V-1\"}", "application/x-www-form-urlencoded", 415, "application/json or text/plain"),
+                // Regression: the type was checked as a prefix.
+                Arguments.of("/v1/decide", "{\"vid\":\"V-1\"}", "application/jsonx", 415, "application/json or text/plain"),
+                Arguments.of("/v1/decide", "{\"vid\":\"V-1\"}", "text/plainly", 415, "application/json or text/plain"),
                 Arguments.of("/v1/decide", big, "application/json", 413, "larger than 2048 bytes"),
                 Arguments.of("/v1/decide", "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}", "application/json", 400, "not valid JSON"),
                 Arguments.of("/v1/events", "{\"vid\":\"V-1\"}", "application/json", 400, "\"events\" must be a list of 1 to 100"),
@@ -190,6 +193,15 @@ class BadRequestTest {
         assertEquals(401, h.send(HttpRequest.newBuilder(URI.create(h.base() + "/admin/v1/profiles/M-1")).DELETE().build())
                 .statusCode(), "admin paths still ask for the token first");
         assertEquals(404, h.post("/v1/nothing", "{}").statusCode(), "no endpoint there at all");
+    }
+
+    @Test
+    void mediaTypes_areMatchedWhole_inAnyCase_withParameters() {
+        // Media types are case-insensitive: "Application/JSON" was a 415.
+        for (String type : new String[] {"application/json", "Application/JSON", "application/json; charset=UTF-8",
+                "TEXT/PLAIN;charset=utf-8"}) {
+            assertEquals(200, h.post("/v1/decide", "{\"vid\":\"V-type\"}", type, null).statusCode(), type);
+        }
     }
 
     @Test

@@ -186,11 +186,24 @@ public final class ApiVerticle extends VerticleBase {
     /** JSON, or text/plain holding JSON (so that browsers skip the CORS preflight). */
     private void requireJsonOrText(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null || type.startsWith(JSON_TYPE) || type.startsWith("text/plain")) {
+        if (type == null || isJsonOrText(type)) {
             ctx.next();
         } else {
             fail(ctx, 415, "unsupported_media_type", "send the body as application/json or text/plain, not " + type);
         }
+    }
+
+    /** Whether a Content-Type is application/json or text/plain, in any case, with or without parameters. */
+    static boolean isJsonOrText(String type) {
+        int end = type.indexOf(';');
+        if (end < 0) {
+            end = type.length();
+        }
+        while (end > 0 && type.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return end == 16 && type.regionMatches(true, 0, "application/json", 0, 16)
+                || end == 10 && type.regionMatches(true, 0, "text/plain", 0, 10);
     }
 
     // ---- decide --------------------------------------------------------------------------------
