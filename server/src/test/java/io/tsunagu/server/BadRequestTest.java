@@ -158,6 +158,14 @@ class BadRequestTest {
                 ServerHarness.ADMIN).statusCode());
         assertEquals(400, h.post("/admin/v1/explain", "{\"profile\":{\"events\":[{\"type\":\"x\",\"ts\":\"-999999999-01-01T00:00:00Z\"}]}}",
                 "application/json", ServerHarness.ADMIN).statusCode());
+        // Regression: epoch milliseconds of ±2^63 were taken, and the rules' windows overflowed.
+        for (String now : new String[] {"9223372036854775807", "-9223372036854775808", "-1", "253402300800000"}) {
+            HttpResponse<String> r = h.post("/admin/v1/explain", "{\"now\":" + now + "}", "application/json", ServerHarness.ADMIN);
+            assertEquals(400, r.statusCode(), now);
+            assertTrue(r.body().contains("between 1970 and the end of 9999"), r.body());
+        }
+        assertEquals(200, h.post("/admin/v1/explain", "{\"now\":253402300799999}", "application/json", ServerHarness.ADMIN)
+                .statusCode());
         assertEquals(0, h.server.metrics().internalErrors.sum());
     }
 

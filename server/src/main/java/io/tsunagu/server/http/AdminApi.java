@@ -288,18 +288,27 @@ final class AdminApi {
         return Future.succeededFuture(b.build());
     }
 
+    /** The last millisecond of year 9999: later (or negative) times only overflow the rules' windows. */
+    private static final long LAST_TIME = 253_402_300_799_999L;
+
     private static long time(Object v) {
+        long t;
         if (v instanceof Long l) {
-            return l;
-        }
-        if (v instanceof String s) {
+            t = l;
+        } else if (v instanceof String s) {
             try {
-                return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+                t = OffsetDateTime.parse(s).toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
-                // below (ArithmeticException: beyond what epoch milliseconds hold)
+                // ArithmeticException: beyond what epoch milliseconds hold
+                throw ApiException.badRequest("times are epoch milliseconds or ISO-8601 with an offset, found " + v);
             }
+        } else {
+            throw ApiException.badRequest("times are epoch milliseconds or ISO-8601 with an offset, found " + v);
         }
-        throw ApiException.badRequest("times are epoch milliseconds or ISO-8601 with an offset, found " + v);
+        if (t < 0 || t > LAST_TIME) {
+            throw ApiException.badRequest("times must fall between 1970 and the end of 9999, found " + v);
+        }
+        return t;
     }
 
     @SuppressWarnings("unchecked")
