@@ -275,4 +275,40 @@ class RuleSetLoaderTest {
         assertEquals(a, RuleSetLoader.fromStrings(Map.of("r.yaml", BASE)).fingerprint());
         assertFalse(a.equals(RuleSetLoader.fromStrings(Map.of("r.yaml", BASE + "# changed\n")).fingerprint()));
     }
+
+    // ---- regressions found by the rule-file audit ----------------------------------------------
+
+    @Test
+    void yamlAlias_isAnError_notTheAnchorNameAsText() {
+        assertEquals(List.of("rules.yaml:3:14: aliases (*staff) are not supported in rule files; write the value out"),
+                errors("lists:\n  staff: &staff [M-1, M-2]\n  all: [M-3, *staff]\n"));
+    }
+
+    @Test
+    void yamlAliasBomb_isRejectedQuickly() {
+        StringBuilder y = new StringBuilder("lists:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (char c = 'b'; c <= 'i'; c++) {
+            String prev = "*" + (char) (c - 1);
+            y.append("  ").append(c).append(": &").append(c).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, prev))).append("]\n");
+        }
+        List<String> e = errors(y.toString());
+        assertEquals(1, e.size());
+        assertTrue(e.get(0).endsWith("aliases (*a) are not supported in rule files; write the value out"), e.get(0));
+    }
+
+    @Test
+    void emptyValue_isNull_asInYaml12() {
+        // A section whose entries are all commented out is empty, not the text "".
+        RuleSet r = rules("traits:\n  # visits: { count: store_visit }\nsegments:\n  unnamed: { when: { attributes.name: } }\n");
+        assertEquals(List.of("unnamed"), r.segmentsOf(io.tsunagu.rules.profile.Profile.builder("x").build(), 0));
+    }
+
+    @Test
+    void deepNesting_isLocatedAndPlain() {
+        String deep = "{ $not: ".repeat(250) + "{ attributes.x: 1 }" + " }".repeat(250);
+        List<String> e = errors("segments:\n  s:\n    when: " + deep + "\n");
+        assertEquals(1, e.size());
+        assertTrue(e.get(0).matches("rules\\.yaml:3:\\d+: not valid YAML: nested more than 200 levels deep"), e.get(0));
+    }
 }

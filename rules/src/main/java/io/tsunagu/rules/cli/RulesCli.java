@@ -137,8 +137,8 @@ public final class RulesCli {
                 continue;
             }
             Problems problems = new Problems();
-            Node node = SourceReader.readJson("stdin:" + n, line, problems);
-            String error = problems.hasErrors() ? problems.errors().get(0).toString() : checkInput(node, n);
+            Node node = SourceReader.readJson("stdin", line, problems);
+            String error = problems.hasErrors() ? jsonError(problems.errors().get(0), n) : checkInput(node, n);
             if (error != null) {
                 out.flush();
                 err.println(error);
@@ -158,6 +158,11 @@ public final class RulesCli {
         }
         out.flush();
         return OK;
+    }
+
+    /** "stdin:LINE:COLUMN: message": the parser saw one line, so its line is always 1. */
+    private static String jsonError(Problem p, int line) {
+        return "stdin:" + line + (p.loc().column() > 0 ? ":" + p.loc().column() : "") + ": " + p.message();
     }
 
     private static String checkInput(Node node, int line) {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,11 +31,15 @@ public final class SourceReader {
     private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
 
+    private static final int MAX_DEPTH = 200;
+    // The builder leaves EMPTY_STRING_AS_NULL off (new YAMLFactory() has it on): without it `key:` reads
+    // as "" where YAML 1.2 says null.
     private static final YAMLFactory YAML = YAMLFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .build();
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
     private SourceReader() {
@@ -41,8 +47,13 @@ public final class SourceReader {
 
     /** Parses YAML; returns null (and records the problem) when the text is not valid YAML. */
     public static Node readYaml(String file, String text, Problems problems) {
-        try (JsonParser p = YAML.createParser(text)) {
-            return readDocument(file, p, problems, true);
+        JsonParser p = null;
+        try (JsonParser parser = YAML.createParser(text)) {
+            p = parser;
+            return readDocument(file, parser, problems, true);
+        } catch (StreamConstraintsException e) {
+            problems.error(at(file, p.currentTokenLocation()), "not valid YAML: nested more than " + MAX_DEPTH + " levels deep");
+            return null;
         } catch (JsonProcessingException e) {
             if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
                 // SnakeYAML's own message spans lines with snippets; say it on one line, at the problem.
@@ -63,8 +74,13 @@ public final class SourceReader {
 
     /** Parses JSON; returns null (and records the problem) when the text is not valid JSON. */
     public static Node readJson(String file, String text, Problems problems) {
-        try (JsonParser p = JSON.createParser(text)) {
-            return readDocument(file, p, problems, false);
+        JsonParser p = null;
+        try (JsonParser parser = JSON.createParser(text)) {
+            p = parser;
+            return readDocument(file, parser, problems, false);
+        } catch (StreamConstraintsException e) {
+            problems.error(at(file, p.currentTokenLocation()), "not valid JSON: nested more than " + MAX_DEPTH + " levels deep");
+            return null;
         } catch (JsonProcessingException e) {
             problems.error(at(file, e.getLocation()), "not valid JSON: " + oneLine(e.getOriginalMessage()));
             return null;
@@ -80,14 +96,20 @@ public final class SourceReader {
         if (first == null) {
             return null;
         }
-        Node root = read(file, p, problems, yaml);
+        boolean[] aliased = new boolean[1];
+        Node root = read(file, p, problems, yaml, aliased);
+        if (aliased[0]) {
+            return null;
+        }
         if (p.nextToken() != null) {
             problems.error(at(file, p.currentTokenLocation()), "expected one document, found more");
         }
         return root;
     }
 
-    private static Node read(String file, JsonParser p, Problems problems, boolean yaml) throws IOException {
+    /** @param aliased set when an alias was found (reported once; the document is then not used) */
+    private static Node read(String file, JsonParser p, Problems problems, boolean yaml, boolean[] aliased)
+            throws IOException {
         Loc loc = at(file, p.currentTokenLocation());
         JsonToken t = p.currentToken();
         switch (t) {
@@ -97,7 +119,7 @@ public final class SourceReader {
                     String key = p.currentName();
                     Loc keyLoc = at(file, p.currentTokenLocation());
                     p.nextToken();
-                    Node value = read(file, p, problems, yaml);
+                    Node value = read(file, p, problems, yaml, aliased);
                     Node.Entry previous = entries.get(key);
                     if (previous != null) {
                         problems.error(keyLoc, "duplicate key \"" + key + "\" (first at line "
@@ -111,11 +133,20 @@ public final class SourceReader {
             case START_ARRAY -> {
                 List<Node> items = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(read(file, p, problems, yaml));
+                    items.add(read(file, p, problems, yaml, aliased));
                 }
                 return new Node.ListNode(loc, items);
             }
             case VALUE_STRING -> {
+                if (yaml && ((YAMLParser) p).isCurrentAlias()) {
+                    // The parser gives an alias as its anchor's name; expanding it instead would let a few
+                    // lines of nested aliases grow into billions of values.
+                    if (!aliased[0]) {
+                        problems.error(loc, "aliases (*" + p.getText() + ") are not supported in rule files; write the value out");
+                        aliased[0] = true;
+                    }
+                    return new Node.Scalar(loc, null);
+                }
                 return new Node.Scalar(loc, p.getText());
             }
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {

@@ -88,6 +88,15 @@ class RulesCliTest {
     }
 
     @Test
+    void eval_jsonError_namesLineAndColumnOnce() {
+        Run r = run("{\"condition\":{},\"document\":{}}\n{bad\n", "eval");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("stdin:2:2: not valid JSON: "), r.err());
+        String deep = "{\"condition\":" + "{\"$not\":".repeat(300) + "{}" + "}".repeat(300) + ",\"document\":{}}\n";
+        assertTrue(run(deep, "eval").err().matches("stdin:1:\\d+: not valid JSON: nested more than 200 levels deep\\R"));
+    }
+
+    @Test
     void eval_missingCondition_orBadLists_isAnError() {
         assertEquals("stdin:1: missing field \"condition\"\n", run("{\"document\":{}}\n", "eval").err());
         assertEquals("stdin:1: field \"lists.g\" must be an array\n",
