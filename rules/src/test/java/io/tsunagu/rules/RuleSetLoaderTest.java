@@ -279,6 +279,22 @@ class RuleSetLoaderTest {
     // ---- regressions found by the rule-file audit ----------------------------------------------
 
     @Test
+    void scheduleYearBeyondEpochMillis_isABadDate_notACrash() {
+        List<String> e = errors("""
+                campaigns:
+                  - id: c
+                    slot: hero
+                    schedule: { from: "+300000000-01-01T00:00", to: "+300000000-01-01T00:00Z" }
+                    content: { template: banner }
+                """);
+        assertEquals(List.of(
+                "rules.yaml:4:23: bad date \"+300000000-01-01T00:00\" for from: use 2026-12-01, 2026-12-01T10:00 or "
+                        + "2026-12-01T10:00:00+09:00",
+                "rules.yaml:4:53: bad date \"+300000000-01-01T00:00Z\" for to: use 2026-12-01, 2026-12-01T10:00 or "
+                        + "2026-12-01T10:00:00+09:00"), e);
+    }
+
+    @Test
     void yamlAlias_isAnError_notTheAnchorNameAsText() {
         assertEquals(List.of("rules.yaml:3:14: aliases (*staff) are not supported in rule files; write the value out"),
                 errors("lists:\n  staff: &staff [M-1, M-2]\n  all: [M-3, *staff]\n"));

@@ -3,6 +3,7 @@ package io.tsunagu.server;
 import io.tsunagu.rules.RuleLoadException;
 import io.tsunagu.rules.RuleSet;
 import io.tsunagu.rules.RuleSetLoader;
+import io.tsunagu.rules.source.Loc;
 import io.tsunagu.rules.source.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,14 +95,24 @@ public final class RulesHolder {
             swap(rules);
             LOG.info("rules reloaded: {}", rules);
         } catch (RuleLoadException e) {
-            metrics.rulesReloadFailures.increment();
-            Status s = status;
-            status = new Status(s.fingerprint(), s.loadedAt(), s.summary(), s.warnings(), Instant.now(), e.errors());
+            reject(e.errors());
             LOG.warn("rules change rejected, keeping the last good rules ({} errors):", e.errors().size());
             for (Problem p : e.errors()) {
                 LOG.warn("  {}", p);
             }
+        } catch (RuntimeException e) {
+            // A bug in the loader, not in the rules: still keep the last good rules and say so, rather than
+            // failing the watcher's task unseen (the status would still say "ok").
+            reject(List.of(new Problem(new Loc(dir.toString(), 0, 0),
+                    "the rules could not be loaded because of an internal error; the server log has the details")));
+            LOG.error("rules change rejected by an internal error, keeping the last good rules", e);
         }
+    }
+
+    private void reject(List<Problem> errors) {
+        metrics.rulesReloadFailures.increment();
+        Status s = status;
+        status = new Status(s.fingerprint(), s.loadedAt(), s.summary(), s.warnings(), Instant.now(), errors);
     }
 
     private void swap(RuleSet rules) {

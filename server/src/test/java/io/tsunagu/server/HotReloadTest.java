@@ -45,4 +45,21 @@ class HotReloadTest {
                     .get("status").asText().equals("ok"));
         }
     }
+
+    @Test
+    void aChangeTheLoaderCannotEvenParse_isRejectedAndReported_notSilentlyIgnored() throws Exception {
+        try (ServerHarness h = ServerHarness.start()) {
+            // A year beyond what epoch milliseconds hold once made the loader throw: the watcher then
+            // kept the old status ("ok") and the reload endpoint answered 500.
+            Files.writeString(h.rules.resolve("far.yaml"), "campaigns:\n  - id: far\n    slot: hero\n"
+                    + "    schedule: { from: \"+300000000-01-01T00:00\" }\n    content: { template: banner }\n");
+            within(2_500, "the broken change reported", () -> json(h.get("/admin/v1/rules", ServerHarness.ADMIN).body())
+                    .get("status").asText().equals("last_change_rejected"));
+            var reload = h.post("/admin/v1/rules/reload", "", "application/json", ServerHarness.ADMIN);
+            assertEquals(200, reload.statusCode(), reload.body());
+            String error = json(reload.body()).get("rejected").get("errors").get(0).asText();
+            assertTrue(error.endsWith("far.yaml:4:23: bad date \"+300000000-01-01T00:00\" for from: use 2026-12-01, "
+                    + "2026-12-01T10:00 or 2026-12-01T10:00:00+09:00"), error);
+        }
+    }
 }

@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 
 /**
  * Dates and times in rule files: {@code 2026-12-01} (a whole day), {@code 2026-12-01T10:00} (local
@@ -34,7 +33,8 @@ public final class Times {
                 return OffsetDateTime.parse(t.replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).toInstant().toEpochMilli();
             }
             return LocalDateTime.parse(t).atZone(zone).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException | ArithmeticException e) {
+            // Not a date, or one so far out (year 300000000) that epoch milliseconds cannot hold it.
             return Long.MIN_VALUE;
         }
     }
