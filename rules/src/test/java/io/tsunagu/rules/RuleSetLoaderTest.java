@@ -327,4 +327,22 @@ class RuleSetLoaderTest {
         assertEquals(1, e.size());
         assertTrue(e.get(0).matches("rules\\.yaml:3:\\d+: not valid YAML: nested more than 200 levels deep"), e.get(0));
     }
+
+    @Test
+    void regexThatCanBacktrackExponentially_isALoadError() {
+        for (String re : List.of("(a+)+$", "^(.*a){12}$", "(x+x+)+y", "^(\\w+\\s?)*$", "^(a)\\1$")) {
+            List<String> e = errors("segments:\n  s: { when: { page.url: { $regex: '" + re + "' } } }\n");
+            assertEquals(1, e.size(), re);
+            assertTrue(e.get(0).startsWith("rules.yaml:2:36: regex \"" + re + "\""), e.get(0));
+        }
+        rules("""
+                segments:
+                  s:
+                    when:
+                      page.url: { $regex: '^https://shop\\.example/(sale|new)/[a-z0-9-]+(\\?.*)?$' }
+                      page.path: { $regex: '(ab|cd){2,3}x*[0-9]{4}' }
+                      page.q: { $regexi: '^(?:spring|summer)\\b' }
+                      page.host: { $regex: '^([a-z]+\\.)*+example\\.com$' }
+                """);
+    }
 }

@@ -334,7 +334,13 @@ public final class ConditionCompiler {
                 String source = Js.toStr(plain);
                 try {
                     int flags = op.equals("$regexi") ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-                    return new ValueCondition.Regex(Pattern.compile(source, flags));
+                    Pattern pattern = Pattern.compile(source, flags);
+                    String risk = strict() ? Backtracking.risk(source) : null;
+                    if (risk != null) {
+                        error(arg.loc(), "regex \"" + source + "\" " + risk);
+                        return new ValueCondition.Never("regex that can backtrack catastrophically");
+                    }
+                    return new ValueCondition.Regex(pattern);
                 } catch (PatternSyntaxException ex) {
                     error(arg.loc(), "invalid regex \"" + source + "\": " + ex.getDescription());
                     return new ValueCondition.Never("invalid regex");
