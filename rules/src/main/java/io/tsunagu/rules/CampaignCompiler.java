@@ -141,8 +141,12 @@ final class CampaignCompiler {
             out.add(new Variant("default", 1, c));
             return out;
         }
-        if (!(list instanceof Node.ListNode items) || items.items().isEmpty()) {
+        if (!(list instanceof Node.ListNode items)) {
             problems.error(list.loc(), "variants must be a list of { id, weight, content }, found " + list.describe());
+            return out;
+        }
+        if (items.items().isEmpty()) {
+            problems.error(list.loc(), "variants is an empty list; give at least one { id, weight, content }");
             return out;
         }
         Set<String> ids = new HashSet<>();
@@ -166,7 +170,11 @@ final class CampaignCompiler {
             Content c = v.has("content") ? contents.compile(v.get("content")) : null;
             out.add(new Variant(vid, weight, c));
         }
-        if (total <= 0 && !out.isEmpty()) {
+        if (Double.isInfinite(total)) {
+            // Each share is weight / total: an infinite total would send every visitor to the last variant.
+            problems.error(list.loc(), "the variants' weights add up to more than a number can hold; use shares "
+                    + "such as 90 and 10");
+        } else if (total <= 0 && !out.isEmpty()) {
             problems.error(list.loc(), "the variants' weights add up to 0; give at least one a weight above 0");
         }
         return out;

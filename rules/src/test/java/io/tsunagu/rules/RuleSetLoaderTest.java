@@ -345,4 +345,24 @@ class RuleSetLoaderTest {
                       page.host: { $regex: '^([a-z]+\\.)*+example\\.com$' }
                 """);
     }
+
+    @Test
+    void variantWeightsTooLargeToAdd_isAnError() {
+        assertEquals(List.of("rules.yaml:5:7: the variants' weights add up to more than a number can hold; use shares "
+                        + "such as 90 and 10"),
+                errors("""
+                        campaigns:
+                          - id: c
+                            slot: hero
+                            variants:
+                              - { id: a, weight: 1e308, content: { template: banner } }
+                              - { id: b, weight: 1e308 }
+                        """));
+    }
+
+    @Test
+    void emptyVariants_saySo() {
+        assertEquals(List.of("rules.yaml:4:15: variants is an empty list; give at least one { id, weight, content }"),
+                errors("campaigns:\n  - id: c\n    slot: hero\n    variants: []\n"));
+    }
 }
