@@ -46,14 +46,14 @@ public final class RuleSetLoader {
         if (problems.hasErrors()) {
             throw new RuleLoadException(problems.errors(), problems.warnings());
         }
-        return new RuleSetCompiler().compile(files, new DiskListFiles());
+        return new RuleSetCompiler().compile(files, new DiskListFiles(dir));
     }
 
     /** Compiles rule files given as text (name to YAML); list files are not available. */
     public static RuleSet fromStrings(Map<String, String> files) throws RuleLoadException {
         List<SourceFile> sources = new ArrayList<>();
         files.forEach((name, text) -> sources.add(new SourceFile(name, text, null)));
-        return new RuleSetCompiler().compile(sources, new DiskListFiles());
+        return new RuleSetCompiler().compile(sources, new DiskListFiles(null));
     }
 
     /** The rule files of a directory, in path order. */
@@ -114,6 +114,12 @@ public final class RuleSetLoader {
     /** List files next to the rule file that names them. */
     private static final class DiskListFiles implements RuleSetCompiler.ListFiles {
         private final StringBuilder contents = new StringBuilder();
+        /** The rules directory; a list file must be inside it (null: no directory, no list files). */
+        private final Path root;
+
+        DiskListFiles(Path root) {
+            this.root = root == null ? null : root.toAbsolutePath().normalize();
+        }
 
         @Override
         public List<String> read(SourceFile from, String name, Loc loc, Problems problems) {
@@ -122,6 +128,12 @@ public final class RuleSetLoader {
                 return null;
             }
             Path p = from.dir().resolve(name);
+            // Rules come from marketers, the files beside them from the same hands: a list must not read
+            // the server's own files (/proc/self/environ, ../tsunagu.yaml) into ids a rule can test.
+            if (root == null || !p.toAbsolutePath().normalize().startsWith(root)) {
+                problems.error(loc, "list file \"" + name + "\" is outside the rules directory; keep list files beside the rules");
+                return null;
+            }
             if (!Files.isRegularFile(p)) {
                 problems.error(loc, "list file \"" + name + "\" not found (looked for " + p + ")");
                 return null;

@@ -365,4 +365,19 @@ class RuleSetLoaderTest {
         assertEquals(List.of("rules.yaml:4:15: variants is an empty list; give at least one { id, weight, content }"),
                 errors("campaigns:\n  - id: c\n    slot: hero\n    variants: []\n"));
     }
+
+    @Test
+    void listFile_outsideTheRulesDirectory_isAnError(@TempDir Path dir) throws Exception {
+        Path rulesDir = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(dir.resolve("secret.txt"), "s3cret\n");
+        Files.writeString(rulesDir.resolve("lists.yaml"),
+                "lists:\n  a: { file: ../secret.txt }\n  b: { file: " + dir.resolve("secret.txt") + " }\n");
+        RuleLoadException e = org.junit.jupiter.api.Assertions.assertThrows(RuleLoadException.class, () -> RuleSetLoader.load(rulesDir));
+        assertEquals(List.of(
+                rulesDir.resolve("lists.yaml") + ":2:14: list file \"../secret.txt\" is outside the rules directory; "
+                        + "keep list files beside the rules",
+                rulesDir.resolve("lists.yaml") + ":3:14: list file \"" + dir.resolve("secret.txt") + "\" is outside the "
+                        + "rules directory; keep list files beside the rules"),
+                e.errors().stream().map(Object::toString).toList());
+    }
 }
