@@ -233,6 +233,19 @@ class RuleSetLoaderTest {
     }
 
     @Test
+    void anEventTypeALetterAwayFromACommonOne_warnsOfATypo_butCustomTypesDoNot() {
+        // A trait over a type nobody sends counts nothing, silently: "purchse" for "purchase".
+        RuleSet r = rules("traits:\n  spend: { sum: purchse.amount }\n  visits: { sequence: [store_vist, signup] }\n"
+                + "  calls: { count: callback_request }\n  views: { count: page_view }\n");
+        List<String> warnings = r.warnings().stream().map(w -> w.loc().line() + ": " + w.message()).toList();
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("2: event type \"purchse\" is not one the tag")
+                && warnings.get(0).contains("(did you mean \"purchase\"?)"), warnings.toString());
+        assertTrue(warnings.get(1).startsWith("3: event type \"store_vist\"")
+                && warnings.get(1).contains("(did you mean \"store_visit\"?)"), warnings.toString());
+    }
+
+    @Test
     void objectEquality_warnsThatDottedPathsWereMeant() {
         RuleSet r = rules("segments:\n  s: { when: { attributes: { rank: gold } } }\n");
         assertEquals(1, r.warnings().size());

@@ -4,6 +4,7 @@ import io.tsunagu.rules.condition.Fields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,14 @@ public final class Event extends Fields {
 
     /** Event types are identifiers: they appear in trait definitions and in aggregate keys. */
     public static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
+    /**
+     * The event types the browser tag, the API's examples and the demo feeds send. Any other type is
+     * allowed (custom events); one a letter or two away from these is most likely a typo, and a trait
+     * over a type nobody sends silently counts nothing, so rule files get a warning for it.
+     */
+    public static final Set<String> COMMON_TYPES = Set.of("page_view", "add_to_cart", "purchase", "store_visit", "call",
+            "email_sent", "email_open", "survey", "signup", "impression", "click");
 
     private final String id;
     private final String type;

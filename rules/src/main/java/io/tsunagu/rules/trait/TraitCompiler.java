@@ -213,6 +213,13 @@ public final class TraitCompiler {
             problems.error(loc, "bad event type \"" + type + "\": letters, digits, _ and -, starting with a letter");
             return false;
         }
+        if (!Event.COMMON_TYPES.contains(type)) {
+            String hint = Suggestions.didYouMean(type, Event.COMMON_TYPES);
+            if (!hint.isEmpty()) {
+                problems.warn(loc, "event type \"" + type + "\" is not one the tag, the API or the example feeds send"
+                        + hint + "; as a custom type it counts only events sent under that name");
+            }
+        }
         return true;
     }
 
