@@ -3,6 +3,7 @@ package io.tsunagu.rules;
 import io.tsunagu.rules.source.Loc;
 import io.tsunagu.rules.source.Problem;
 import io.tsunagu.rules.source.Problems;
+import io.tsunagu.rules.source.SourceReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -92,17 +93,21 @@ public final class RuleSetLoader {
 
     /** Reads a file as UTF-8 (a byte-order mark is dropped); null, with a problem, when it is not. */
     static String readUtf8(Path p, Problems problems) {
+        byte[] bytes;
         try {
-            byte[] bytes = Files.readAllBytes(p);
+            bytes = Files.readAllBytes(p);
+        } catch (IOException e) {
+            problems.error(new Loc(p.toString(), 0, 0), "cannot read: " + e.getMessage());
+            return null;
+        }
+        try {
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
-            problems.error(new Loc(p.toString(), 0, 0), "not UTF-8 text; save the file as UTF-8");
-        } catch (IOException e) {
-            problems.error(new Loc(p.toString(), 0, 0), "cannot read: " + e.getMessage());
+            problems.error(SourceReader.notUtf8(p.toString(), bytes), "not UTF-8 text; save the file as UTF-8");
         }
         return null;
     }

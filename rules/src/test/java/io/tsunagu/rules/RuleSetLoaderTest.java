@@ -279,7 +279,8 @@ class RuleSetLoaderTest {
         assertEquals(1, RuleSetLoader.load(dir).fileCount());
         Files.write(dir.resolve("b.yaml"), new byte[] {'t', 'r', 'a', 'i', 't', 's', ':', ' ', (byte) 0xff, '\n'});
         RuleLoadException e = org.junit.jupiter.api.Assertions.assertThrows(RuleLoadException.class, () -> RuleSetLoader.load(dir));
-        assertEquals(dir.resolve("b.yaml") + ": not UTF-8 text; save the file as UTF-8", e.errors().get(0).toString());
+        assertEquals(dir.resolve("b.yaml") + ":1:9: not UTF-8 text; save the file as UTF-8", e.errors().get(0).toString(),
+                "the place of the first byte that is not UTF-8");
     }
 
     @Test

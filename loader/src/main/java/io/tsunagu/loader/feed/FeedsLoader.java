@@ -10,9 +10,7 @@ import io.tsunagu.rules.source.SourceReader;
 import io.tsunagu.rules.source.Suggestions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -81,28 +79,9 @@ public final class FeedsLoader {
         try {
             return parse(file.toString(), StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
         } catch (CharacterCodingException e) {
-            throw new FeedsException(List.of(new Problem(notUtf8(file.toString(), bytes),
+            throw new FeedsException(List.of(new Problem(SourceReader.notUtf8(file.toString(), bytes),
                     "not valid UTF-8: save the feeds file as UTF-8")));
         }
-    }
-
-    /** Where the first byte that is not UTF-8 is (the column counts characters before it on its line). */
-    private static Loc notUtf8(String file, byte[] bytes) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-        d.decode(in, out, true);
-        int line = 1;
-        int column = 1;
-        for (int i = 0; i < out.position(); i++) {
-            if (out.get(i) == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        return new Loc(file, line, column);
     }
 
     public static Map<String, Feed> parse(String file, String text) throws FeedsException {
