@@ -7,6 +7,7 @@ import { BASE, launch, artifact, inFreshContext, adminProfile } from './lib/brow
 const USER = process.env.TSUNAGU_STAFF_USER;
 const PASSWORD = process.env.TSUNAGU_STAFF_PASSWORD;
 const MEMBER = process.env.TSUNAGU_MEMBER;
+const HOSTILE = process.env.TSUNAGU_HOSTILE_MEMBER;
 
 let browser;
 
@@ -117,5 +118,27 @@ test('an unknown member id says so, and signing out clears the screen and ends t
     assert.equal(r, 401, 'the session ended on the server too');
     await page.reload();
     await page.locator('#login-view').waitFor({ state: 'visible', timeout: 5000 });
+  });
+});
+
+test('a member whose events hold markup and odd shapes is shown, as plain text', async () => {
+  await inFreshTablet(async ({ page }) => {
+    const dialogs = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    await signIn(page, USER, PASSWORD);
+    await page.locator('#lookup-view').waitFor({ state: 'visible', timeout: 5000 });
+    await lookUp(page, HOSTILE);
+    // A visitor's page title of 42 or a prop {"toString": …} must not stop the page drawing the member.
+    await page.locator('#customer').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('#lookup-message').innerText(), '');
+    assert.ok(await page.locator('#recent-views .product').count() >= 2, 'both page views');
+    assert.ok(await page.locator('#timeline li').count() >= 5, 'every event');
+    const text = await page.locator('#customer').innerText();
+    assert.match(text, /<img src=x onerror=/, 'markup shows as text');
+    assert.match(text, /42/);
+    assert.equal(await page.locator('#customer img[src="x"], #customer [onerror], #customer [onload]').count(), 0,
+      'no element came from the data');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.deepEqual(dialogs, []);
   });
 });

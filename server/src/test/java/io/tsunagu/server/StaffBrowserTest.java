@@ -29,10 +29,14 @@ class StaffBrowserTest {
     static final List<String> CASES = List.of(
             "a wrong password shows an error and no member data",
             "staff sign in, look up the demo member, and see recently viewed products and the timeline",
-            "an unknown member id says so, and signing out clears the screen and ends the session");
+            "an unknown member id says so, and signing out clears the screen and ends the session",
+            "a member whose events hold markup and odd shapes is shown, as plain text");
     static final String USER = "hanako";
     static final String PASSWORD = "counter-tablet-2026";
     static final String MEMBER = "M-1002";
+    /** A member whose events a visitor wrote: markup, and values of shapes the page does not expect. */
+    static final String HOSTILE = "M-7001";
+    static final String MARKUP = "<img src=x onerror=\"window.__xss=1\"><svg onload=\"window.__xss=2\">";
 
     static ServerHarness h;
 
@@ -56,6 +60,17 @@ class StaffBrowserTest {
         }
         h.server.store().apply(MEMBER, mails, h.server.rules().current().policy(), now)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // What /v1/events accepts from any visitor: props of any JSON shape.
+        List<Event> hostile = List.of(
+                new Event("h-1", "page_view", now - 60_000, Map.of("title", 42, "url", "javascript:window.__xss=3")),
+                new Event("h-2", "page_view", now - 50_000, Map.of("title", MARKUP, "product_id", MARKUP, "brand", MARKUP)),
+                new Event("h-3", "purchase", now - 40_000, Map.of("channel", "store", "store_id", MARKUP, "item_name",
+                        Map.of("toString", MARKUP), "product_id", "gone", "amount", 100)),
+                new Event("h-4", "survey", now - 30_000, Map.of("survey", MARKUP, "score", Map.of("valueOf", 1),
+                        "comment", List.of(MARKUP))),
+                new Event("h-5", "custom_thing", now - 20_000, Map.of(MARKUP, MARKUP, "nested", Map.of("toString", "x"))));
+        h.server.store().apply(HOSTILE, hostile, h.server.rules().current().policy(), now)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -66,7 +81,7 @@ class StaffBrowserTest {
     @TestFactory
     Stream<DynamicTest> staffPageInChromium() {
         NodeTests.Run run = NodeTests.run("e2e", "staff.e2e.mjs", Map.of("TSUNAGU_URL", h.base(), "TSUNAGU_ADMIN_TOKEN",
-                ServerHarness.ADMIN, "TSUNAGU_STAFF_USER", USER, "TSUNAGU_STAFF_PASSWORD", PASSWORD, "TSUNAGU_MEMBER", MEMBER),
+                ServerHarness.ADMIN, "TSUNAGU_STAFF_USER", USER, "TSUNAGU_STAFF_PASSWORD", PASSWORD, "TSUNAGU_MEMBER", MEMBER, "TSUNAGU_HOSTILE_MEMBER", HOSTILE),
                 Duration.ofMinutes(3));
         List<String> ran = run.cases().stream().map(NodeTests.Case::name).toList();
         Stream<DynamicTest> all = Stream.of(DynamicTest.dynamicTest("every browser case ran", () ->

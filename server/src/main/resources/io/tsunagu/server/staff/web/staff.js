@@ -10,10 +10,24 @@
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  function el(tag, className, text) {
+  /**
+   * Any JSON value as text. Event props come from visitors in any shape: a title of 42, a list, or
+   * {"toString": "…"}, on which String() and join() throw and the member could not be shown.
+   */
+  function text(v) {
+    if (v === undefined || v === null) return '';
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+
+  /** The parts that are there, as text, joined with a dot. */
+  function joined(parts) {
+    return parts.filter((x) => x !== undefined && x !== null && x !== '' && x !== false).map(text).join(' \u00b7 ');
+  }
+
+  function el(tag, className, content) {
     const e = document.createElement(tag);
     if (className) e.className = className;
-    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (content !== undefined && content !== null) e.textContent = text(content);
     return e;
   }
 
@@ -75,7 +89,7 @@
   }
 
   function label(name) {
-    return String(name).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+    return text(name).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
   }
 
   /** Only plain web addresses and paths of this site become links or images. */
@@ -139,9 +153,9 @@
     $('search-uid').focus();
   }
 
-  function message(text, bad) {
+  function message(words, bad) {
     const m = $('lookup-message');
-    m.textContent = text || '';
+    m.textContent = words || '';
     m.className = 'notice' + (bad ? ' bad' : '');
   }
 
@@ -163,7 +177,7 @@
 
   function renderCustomer(c) {
     const a = c.attributes || {};
-    const name = [a.first_name, a.last_name].filter(Boolean).join(' ') || a.name || 'Member';
+    const name = [a.first_name, a.last_name].filter(Boolean).map(text).join(' ') || a.name || 'Member';
     $('customer-name').textContent = name;
     $('customer-uid').textContent = 'Member ' + c.uid;
     const rank = $('customer-rank');
@@ -187,12 +201,12 @@
     for (const u of v.upcoming || []) {
       const p = el('p');
       p.appendChild(el('strong', null, 'Booked: '));
-      p.appendChild(document.createTextNode((u.store_id || 'a store') + ', ' + ago(u.ts, c.now) + ' (' + when(u.ts) + ')'));
+      p.appendChild(document.createTextNode(text(u.store_id || 'a store') + ', ' + ago(u.ts, c.now) + ' (' + when(u.ts) + ')'));
       visits.appendChild(p);
     }
     const last = el('p');
     last.appendChild(el('strong', null, 'Last store visit: '));
-    last.appendChild(document.createTextNode(v.last ? (v.last.store_id || 'a store') + ', ' + ago(v.last.ts, c.now) : 'none'));
+    last.appendChild(document.createTextNode(v.last ? text(v.last.store_id || 'a store') + ', ' + ago(v.last.ts, c.now) : 'none'));
     const visitCount = v.count_365d || 0;
     last.appendChild(document.createTextNode(' · ' + visitCount + (visitCount === 1 ? ' visit' : ' visits') + ' in the last year'));
     visits.appendChild(last);
@@ -211,8 +225,8 @@
       const left = el('div');
       const prod = p.product || {};
       left.appendChild(el('div', 'title', prod.name || label(p.brand || p.category || prod.id || 'item')));
-      left.appendChild(el('div', 'muted', [prod.brand || (prod.name ? p.brand : null), p.category, p.store_id,
-        p.quantity > 1 ? '×' + p.quantity : null].filter(Boolean).join(' · ')));
+      left.appendChild(el('div', 'muted', joined([prod.brand || (prod.name ? p.brand : null), p.category, p.store_id,
+        p.quantity > 1 ? '×' + text(p.quantity) : null])));
       const right = el('div');
       right.appendChild(el('div', null, yen(p.amount)));
       right.appendChild(timeEl(p.ts, c.now));
@@ -226,7 +240,7 @@
     const card = el('article', 'product');
     const prod = view.product || {};
     const src = safeUrl(prod.image);
-    const placeholder = el('div', 'image', (prod.category || prod.name || view.title || '?').slice(0, 1).toUpperCase());
+    const placeholder = el('div', 'image', text(prod.category || prod.name || view.title || '?').slice(0, 1).toUpperCase());
     if (src) {
       const img = el('img');
       img.alt = '';
@@ -238,14 +252,14 @@
     } else {
       card.appendChild(placeholder);
     }
-    const text = el('div', 'text');
-    text.appendChild(el('div', 'name', prod.name || view.title || view.url || 'Page'));
-    const meta = [prod.brand, prod.category].filter(Boolean).join(' · ') || view.page_type || '';
-    if (meta) text.appendChild(el('div', 'meta', meta));
+    const info = el('div', 'text');
+    info.appendChild(el('div', 'name', prod.name || view.title || view.url || 'Page'));
+    const meta = joined([prod.brand, prod.category]) || text(view.page_type);
+    if (meta) info.appendChild(el('div', 'meta', meta));
     const when = el('div', 'meta');
     when.appendChild(timeEl(view.ts, now));
-    text.appendChild(when);
-    card.appendChild(text);
+    info.appendChild(when);
+    card.appendChild(info);
     return card;
   }
 
@@ -261,7 +275,7 @@
       fill.style.display = 'block';
       track.appendChild(fill);
       li.appendChild(track);
-      li.appendChild(el('span', 'count', it.views + ' views · ' + it.purchases + ' bought'));
+      li.appendChild(el('span', 'count', text(it.views) + ' views · ' + text(it.purchases) + ' bought'));
       list.appendChild(li);
     }
   }
@@ -283,14 +297,14 @@
     const prod = e.product || {};
     let detail;
     switch (e.kind) {
-      case 'web_view': detail = [prod.name || p.title || p.url, prod.brand].filter(Boolean).join(' · '); break;
+      case 'web_view': detail = joined([prod.name || p.title || p.url, prod.brand]); break;
       case 'web_cart': case 'web_purchase': case 'store_purchase':
-        detail = [prod.name || prod.id, prod.brand || p.brand, p.store_id, yen(p.amount)].filter(Boolean).join(' · '); break;
-      case 'store_visit': case 'reservation': detail = [p.store_id, p.kind].filter(Boolean).join(' · '); break;
-      case 'call': detail = [p.reason, p.duration_s ? Math.round(p.duration_s / 60) + ' min' : null].filter(Boolean).join(' · '); break;
-      case 'email_sent': case 'email_open': detail = p.campaign; break;
-      case 'survey': detail = [p.survey, p.score !== undefined ? 'score ' + p.score : null, p.comment].filter((x) => x !== null && x !== undefined && x !== '').join(' · '); break;
-      default: detail = Object.entries(p).slice(0, 4).map(([k, v]) => k + ': ' + v).join(' · ');
+        detail = joined([prod.name || prod.id, prod.brand || p.brand, p.store_id, yen(p.amount)]); break;
+      case 'store_visit': case 'reservation': detail = joined([p.store_id, p.kind]); break;
+      case 'call': detail = joined([p.reason, typeof p.duration_s === 'number' ? Math.round(p.duration_s / 60) + ' min' : null]); break;
+      case 'email_sent': case 'email_open': detail = text(p.campaign); break;
+      case 'survey': detail = joined([p.survey, p.score !== undefined ? 'score ' + text(p.score) : null, p.comment]); break;
+      default: detail = joined(Object.entries(p).slice(0, 4).map(([k, v]) => k + ': ' + text(v)));
     }
     if (detail) body.appendChild(el('div', 'detail', detail));
     li.appendChild(body);
