@@ -142,3 +142,33 @@ test('a member whose events hold markup and odd shapes is shown, as plain text',
     assert.deepEqual(dialogs, []);
   });
 });
+
+test('Back after the session ended elsewhere shows the sign-in, not the member', async () => {
+  const cached = await launch({ backForwardCache: true });
+  try {
+    await inFreshContext(cached, { viewport: { width: 1180, height: 820 } }, async ({ context, page }) => {
+      await signIn(page, USER, PASSWORD);
+      await page.locator('#lookup-view').waitFor({ state: 'visible', timeout: 5000 });
+      await lookUp(page, MEMBER);
+      await page.locator('#customer').waitFor({ state: 'visible', timeout: 5000 });
+      await page.evaluate(() => addEventListener('pageshow', (e) => { window.restored = e.persisted; }));
+
+      // The tablet goes to another page; meanwhile the session ends (signed out in another tab).
+      await page.goto(`${BASE}/health`);
+      const other = await context.newPage();
+      await other.goto(`${BASE}/staff/`);
+      await other.locator('#logout').click();
+      await other.locator('#login-view').waitFor({ state: 'visible', timeout: 5000 });
+      await other.close();
+
+      await page.goBack({ waitUntil: 'commit' });
+      await page.locator('#login-view').waitFor({ state: 'visible', timeout: 5000 });
+      assert.equal(await page.evaluate(() => window.restored), true, 'the page came back from the back/forward cache');
+      assert.equal(await page.locator('#customer').isVisible(), false);
+      assert.equal(await page.locator('#customer-name').evaluate((e) => e.textContent), '', 'no member left in the page');
+      assert.equal(await page.locator('#search-uid').inputValue(), '', 'nor their id');
+    });
+  } finally {
+    await cached.close();
+  }
+});

@@ -15,13 +15,18 @@ function required(name) {
   return v;
 }
 
-/** Headless Chromium, quiet on a machine without internet (no background networking). */
-export function launch() {
+/**
+ * Headless Chromium, quiet on a machine without internet (no background networking). With
+ * {backForwardCache: true} Back and Forward restore pages from memory, as in a browser people use
+ * (playwright turns that cache off by default).
+ */
+export function launch({ backForwardCache = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
   });
 }
 

@@ -30,7 +30,8 @@ class StaffBrowserTest {
             "a wrong password shows an error and no member data",
             "staff sign in, look up the demo member, and see recently viewed products and the timeline",
             "an unknown member id says so, and signing out clears the screen and ends the session",
-            "a member whose events hold markup and odd shapes is shown, as plain text");
+            "a member whose events hold markup and odd shapes is shown, as plain text",
+            "Back after the session ended elsewhere shows the sign-in, not the member");
     static final String USER = "hanako";
     static final String PASSWORD = "counter-tablet-2026";
     static final String MEMBER = "M-1002";

@@ -414,9 +414,30 @@
     $('timeline-more').addEventListener('click', more);
     $('scan').addEventListener('click', scan);
     $('scanner-stop').addEventListener('click', stopScan);
+    await checkSession();
+  }
+
+  async function checkSession() {
     const r = await api('GET', '/staff/api/session');
     if (r.status === 200) showLookup(r.data); else showLogin(r.status === 0 ? r.data.message : '');
   }
 
+  // Back and Forward restore a page as it was left, from memory, even after the session ended: so no
+  // member stays in the page once it is left, and a restored page asks the server who is signed in.
+  function leave() {
+    stopScan();
+    current = null;
+    clearCustomer();
+    message('');
+    $('search-uid').value = '';
+  }
+
   document.addEventListener('DOMContentLoaded', start);
+  window.addEventListener('pagehide', leave);
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted) {
+      $('lookup-view').hidden = true;
+      checkSession();
+    }
+  });
 })();
