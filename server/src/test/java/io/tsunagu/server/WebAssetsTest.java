@@ -89,6 +89,21 @@ class WebAssetsTest {
     }
 
     @Test
+    void theDemoShop_page_cannotBeFramed_andRunsOnlyItsOwnScripts() throws Exception {
+        HttpResponse<String> page = shop.get("/demo/products/K-100", null);
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(null));
+        String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+        assertTrue(csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"), csp);
+        // The tag's snippet is the one inline script the policy lets run: by its hash, not 'unsafe-inline'.
+        String body = page.body();
+        String snippet = body.substring(body.indexOf("<script>") + "<script>".length(), body.indexOf("</script>"));
+        String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(snippet.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(csp.contains("script-src 'self' 'sha256-" + hash + "';"), csp);
+    }
+
+    @Test
     void theDemoShop_answersBadInputWithJson4xx() {
         HttpResponse<String> noUid = shop.post("/demo/api/login", "{\"user\":\"M-1002\"}");
         assertEquals(400, noUid.statusCode());

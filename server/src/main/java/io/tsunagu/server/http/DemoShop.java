@@ -7,10 +7,16 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The demo shop under {@code /demo/}: a single-page shop (home, category, product, login, cart pages)
@@ -30,6 +36,7 @@ final class DemoShop {
 
     private static final String NO_CACHE = "no-cache";
     private static final String UID = "[A-Za-z0-9_.:-]{1,64}";
+    private static final Pattern INLINE_SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
 
     private final Components c;
     private final WebAssets assets;
@@ -56,7 +63,34 @@ final class DemoShop {
         router.post("/demo/api/login").handler(body).handler(this::login);
         router.route("/demo/api/*").handler(ctx -> ApiVerticle.fail(ctx, 404, "not_found",
                 "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
-        router.get("/demo/*").handler(ctx -> assets.serve(ctx, "demo/index.html", NO_CACHE));
+        String csp = pagePolicy();
+        router.get("/demo/*").handler(ctx -> {
+            ctx.response().putHeader("Content-Security-Policy", csp).putHeader("X-Frame-Options", "DENY")
+                    .putHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+            assets.serve(ctx, "demo/index.html", NO_CACHE);
+        });
+    }
+
+    /**
+     * The page's Content-Security-Policy: scripts from this server and the tag's inline snippet (by its
+     * hash), no framing. Inline styles are allowed (the tag adds its anti-flicker style, campaigns may
+     * carry style attributes), and so are requests to any origin (a page may set the tag's endpoint).
+     */
+    static String pagePolicy() {
+        WebAssets.Asset page = new WebAssets().get("demo/index.html")
+                .orElseThrow(() -> new IllegalStateException("web/demo/index.html is missing from the server's resources"));
+        StringBuilder scripts = new StringBuilder("'self'");
+        Matcher m = INLINE_SCRIPT.matcher(page.plain().toString(StandardCharsets.UTF_8));
+        while (m.find()) {
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+                scripts.append(" 'sha256-").append(Base64.getEncoder().encodeToString(hash)).append('\'');
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return "default-src 'self'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "
+                + "connect-src *; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
     private void products(RoutingContext ctx) {
