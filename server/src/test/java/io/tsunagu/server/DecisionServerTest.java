@@ -131,13 +131,45 @@ class DecisionServerTest {
         assertFalse(r.get("identified").asBoolean());
         assertEquals(0, r.get("decisions").size(), "the member's coupon must not show: " + r);
         HttpResponse<String> events = h.post("/v1/events", "{\"vid\":\"M-vidvictim\",\"events\":[{\"type\":\"purchase\","
-                + "\"props\":{\"amount\":999999,\"channel\":\"store\"}}]}");
+                + "\"props\":{\"amount\":999999}}]}");
         assertEquals(202, events.statusCode(), events.body());
         within(2_000, "the visitor's events stored", () -> count(adminProfile("~M-vidvictim"), "purchase") == 1);
         JsonNode member = adminProfile("M-vidvictim");
         assertEquals(0, count(member, "purchase"), "nothing written into the member's profile");
         assertEquals(0, count(member, "page_view"));
         assertEquals(1, count(member, "store_visit"));
+    }
+
+    @Test
+    void browsers_cannotSendOfflineEvents_butATrustedSystemCan_andTheCouponFollows() {
+        // Regression: any signed-in member could post a store_visit for themselves and get the store coupon.
+        String uid = "M-checkin";
+        String signed = "{\"vid\":\"V-checkin\",\"uid\":\"" + uid + "\",\"uid_sig\":\"" + h.sign(uid) + "\",\"events\":";
+        HttpResponse<String> visit = h.post("/v1/events", signed + "[{\"type\":\"store_visit\",\"props\":{\"store_id\":\"ginza\"}}]}");
+        assertEquals(400, visit.statusCode(), visit.body());
+        assertTrue(visit.body().contains("records what happened offline"), visit.body());
+        HttpResponse<String> store = h.post("/v1/events", signed
+                + "[{\"type\":\"purchase\",\"props\":{\"channel\":\"store\",\"store_id\":\"ginza\",\"amount\":900}}]}");
+        assertEquals(400, store.statusCode(), store.body());
+        HttpResponse<String> line = h.post("/v1/events", signed
+                + "[{\"type\":\"purchase\",\"props\":{\"items\":[{\"product_id\":\"P-1\",\"channel\":\"store\"}]}}]}");
+        assertEquals(400, line.statusCode(), "a line cannot claim the store either: " + line.body());
+        assertEquals(202, h.post("/v1/events", signed + "[{\"type\":\"purchase\",\"id\":\"web-1\",\"props\":{\"amount\":900}}]}")
+                .statusCode());
+        within(2_000, "the web purchase stored", () -> count(adminProfile(uid), "purchase") == 1);
+        assertEquals("web", adminProfile(uid).get("events").get(0).get("props").get("channel").asText(),
+                "a browser's purchase is on the web channel");
+        assertEquals(null, campaign(decide("V-checkin", uid, "{\"type\":\"home\"}", "[\"hero\"]"), "hero"));
+
+        String trusted = "{\"uid\":\"" + uid + "\",\"events\":[{\"type\":\"store_visit\",\"props\":{\"store_id\":\"ginza\"}}]}";
+        assertEquals(401, h.post("/admin/v1/events", trusted).statusCode(), "the trusted path needs the admin token");
+        HttpResponse<String> checkIn = h.post("/admin/v1/events", trusted, "application/json", ServerHarness.ADMIN);
+        assertEquals(202, checkIn.statusCode(), checkIn.body());
+        within(2_000, "the check-in's coupon", () -> "store-visitor-coupon".equals(
+                campaign(decide("V-checkin", uid, "{\"type\":\"home\"}", "[\"hero\"]"), "hero")));
+        HttpResponse<String> vid = h.post("/admin/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"call\"}]}",
+                "application/json", ServerHarness.ADMIN);
+        assertEquals(400, vid.statusCode(), vid.body());
     }
 
     @Test

@@ -32,8 +32,10 @@ class TwoInstancesTest {
                 ServerHarness b = ServerHarness.start(TestRedis.shared().url(), prefix, rules, Map.of())) {
             String uid = "M-sync";
             assertEquals(null, hero(b, uid), "no store visit yet; b now has the profile cached");
-            HttpResponse<String> sent = a.post("/v1/events", "{\"uid\":\"" + uid + "\",\"uid_sig\":\"" + a.sign(uid)
-                    + "\",\"events\":[{\"type\":\"store_visit\",\"props\":{\"store_id\":\"ginza\"}}]}");
+            // A store's check-in system reporting the visit as it happens (browsers cannot send store visits).
+            HttpResponse<String> sent = a.post("/admin/v1/events", "{\"uid\":\"" + uid
+                    + "\",\"events\":[{\"type\":\"store_visit\",\"props\":{\"store_id\":\"ginza\"}}]}", "application/json",
+                    ServerHarness.ADMIN);
             assertEquals(202, sent.statusCode(), sent.body());
             long took = within(1_000, "b sees the visit", () -> "store-visitor-coupon".equals(hero(b, uid)));
             assertTrue(took <= 1_000, "took " + took + " ms");

@@ -39,6 +39,7 @@ import java.util.Map;
  * GET  /admin/v1/rules           the live rule set, its warnings, and the last rejected change
  * POST /admin/v1/rules/reload    reload the rules now
  * POST /admin/v1/explain         why each campaign does (not) show, for a stored or given profile
+ * POST /admin/v1/events          a trusted system's events for a member, offline types too (ApiVerticle)
  * GET  /admin/v1/imports         the loader's import runs, newest first ({@code ?limit=N}, default 50)
  * GET  /admin/v1/catalog         products in memory, newest first ({@code ?brand=…&category=…&limit=N})
  * GET  /admin/v1/audit           staff lookups and sign-ins, newest first ({@code ?limit=N&before=ID&user=…&uid=…&action=…})

@@ -86,6 +86,8 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8").end(c.metrics().prometheus()));
         new AdminApi(c, vertx).mount(router, body);
+        // Behind the admin token (the /admin/* check above): a trusted system's events, offline ones too.
+        router.post("/admin/v1/events").handler(body).handler(this::trustedEvents);
         WebAssets assets = new WebAssets();
         // The tag: cached briefly, so a new version reaches every page within minutes.
         router.get("/tag.js").handler(ctx -> assets.serve(ctx, "tsunagu.js", "public, max-age=300"));
@@ -344,6 +346,28 @@ public final class ApiVerticle extends VerticleBase {
             body.put("identified", v.identified());
             respond(ctx, 202, Json.write(body));
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * Events from a system holding the admin token — a store's check-in or POS system reporting as it
+     * happens what the nightly files would bring: any type and channel, for a member id, no signature.
+     */
+    private void trustedEvents(RoutingContext ctx) {
+        long now = System.currentTimeMillis();
+        Requests.Track req = Requests.events(Json.parse(ctx.body().buffer()), now, true);
+        String uid = req.who().uid();
+        if (uid == null || req.who().vid() != null) {
+            throw ApiException.badRequest("send the member's \"uid\" (no signature needed here), not a \"vid\": visitor ids "
+                    + "are for browsers");
+        }
+        c.profiles().profile(uid)
+                .map(p -> new ProfileService.Visitor(uid, null, uid, true, p, false))
+                .otherwise(new ProfileService.Visitor(uid, null, uid, true, Profile.empty(uid), true))
+                .onSuccess(v -> {
+                    record(v, req.events(), now);
+                    c.metrics().eventRequests.increment();
+                    respond(ctx, 202, Json.write(Map.of("accepted", req.events().size())));
+                });
     }
 
     // ---- health --------------------------------------------------------------------------------

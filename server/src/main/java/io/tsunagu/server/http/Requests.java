@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,15 @@ final class Requests {
     record Track(Who who, List<Event> events) {
     }
 
+    /**
+     * Event types that record what a customer did offline. They come from the retailer's own data (the
+     * loader's feeds, or a trusted system through {@code POST /admin/v1/events}), never from browsers:
+     * otherwise anyone could give themselves a store visit and the store visitor's coupon.
+     */
+    static final Set<String> OFFLINE_TYPES = Set.of("store_visit", "reservation", "booking", "appointment", "call",
+            "email_sent", "email_open", "survey");
+    private static final String WEB = "web";
+
     private Requests() {
     }
 
@@ -60,7 +70,16 @@ final class Requests {
         return new Decide(who, id, page, slots);
     }
 
+    /** The events a browser sends ({@code POST /v1/events}): web events only, purchases on the web channel. */
     static Track events(Object body, long now) {
+        return events(body, now, false);
+    }
+
+    /**
+     * The events of {@code body}; {@code trusted} (a system with the admin token, not a browser) may also
+     * send offline types and store purchases.
+     */
+    static Track events(Object body, long now, boolean trusted) {
         Map<String, Object> m = object(body, "the body");
         Who who = who(m);
         Object list = m.get("events");
@@ -76,9 +95,16 @@ final class Requests {
                 throw ApiException.badRequest(at + ".type\" must be an event type (letters, digits, _ and -, starting with "
                         + "a letter), found " + show(type));
             }
+            if (!trusted && OFFLINE_TYPES.contains(t)) {
+                throw ApiException.badRequest(at + ".type\" " + t + " records what happened offline: it comes from the "
+                        + "retailer's own data (loader feeds, or POST /admin/v1/events), not from browsers");
+            }
             long ts = e.get("ts") == null ? now : time(e.get("ts"), at + ".ts\"", now);
             String id = optionalId(e, "id");
             Map<String, Object> props = e.get("props") == null ? Map.of() : object(e.get("props"), at + ".props\"");
+            if (!trusted && t.equals("purchase")) {
+                props = onTheWeb(props, at);
+            }
             if (id == null) {
                 id = newId();
             }
@@ -87,12 +113,27 @@ final class Requests {
                     throw ApiException.badRequest("\"events\" may hold at most " + MAX_STORED + " events once orders are "
                             + "split into their lines; " + at + ".props.items\" brings it to " + (events.size() + lines.size()));
                 }
-                events.addAll(purchaseLines(id, ts, props, lines, at));
+                events.addAll(purchaseLines(id, ts, props, lines, at, trusted));
             } else {
                 events.add(new Event(id, t, ts, props));
             }
         }
         return new Track(who, events);
+    }
+
+    /** A browser's purchase: on the web channel, whatever else it says (a store purchase comes from the POS). */
+    private static Map<String, Object> onTheWeb(Map<String, Object> props, String at) {
+        Object channel = props.get("channel");
+        if (WEB.equals(channel)) {
+            return props;
+        }
+        if (channel != null) {
+            throw ApiException.badRequest(at + ".props.channel\" of a purchase sent here is web, found " + show(channel)
+                    + ": store purchases come from the retailer's own data (loader feeds, or POST /admin/v1/events)");
+        }
+        Map<String, Object> web = new LinkedHashMap<>(props);
+        web.put("channel", WEB);
+        return web;
     }
 
     /**
@@ -101,7 +142,8 @@ final class Requests {
      * carries the order's properties and its own (product_id, brand, price, quantity, …); its amount
      * is the line's {@code amount}, else price × quantity.
      */
-    private static List<Event> purchaseLines(String orderId, long ts, Map<String, Object> order, List<?> lines, String at) {
+    private static List<Event> purchaseLines(String orderId, long ts, Map<String, Object> order, List<?> lines, String at,
+            boolean trusted) {
         Map<String, Object> common = new LinkedHashMap<>(order);
         common.remove("items");
         common.remove("amount");
@@ -110,7 +152,7 @@ final class Requests {
         for (int i = 0; i < lines.size(); i++) {
             Map<String, Object> line = object(lines.get(i), at + ".props.items[" + i + "]\"");
             Map<String, Object> props = new LinkedHashMap<>(common);
-            props.putAll(line);
+            props.putAll(trusted ? line : onTheWeb(line, at + ".props.items[" + i + "]"));
             if (!line.containsKey("amount") && line.get("price") instanceof Number price) {
                 double qty = line.get("quantity") instanceof Number q ? q.doubleValue() : 1;
                 props.put("amount", price.doubleValue() * qty);

@@ -40,12 +40,14 @@ public final class CustomerView {
     }
 
     /**
-     * Whether the customer visited, booked or bought at {@code store}: a kept event with that
-     * {@code store_id}, or one the aggregates still know of after the event itself was trimmed.
+     * Whether the customer visited, booked or bought at {@code store}: a kept visit, booking or store
+     * purchase with that {@code store_id}, or one the aggregates still know of after the event itself
+     * was trimmed. Other events count not: a page view of the store's page is not a visit.
      */
     public static boolean knownAtStore(Profile p, String store) {
         for (Event e : p.events()) {
-            if (store.equals(e.prop("store_id"))) {
+            if (store.equals(e.prop("store_id")) && STORE_TYPES.contains(e.type())
+                    && (!e.type().equals("purchase") || "store".equals(e.prop("channel")))) {
                 return true;
             }
         }

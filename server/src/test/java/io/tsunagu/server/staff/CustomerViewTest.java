@@ -55,6 +55,11 @@ class CustomerViewTest {
         assertTrue(CustomerView.knownAtStore(bought, "hakata"));
         Profile home = ProfilePolicy.DEFAULT.apply("M-4", Map.of("home_store", "hakata"), List.of(), NOW);
         assertFalse(CustomerView.knownAtStore(home, "hakata"));
+        // Regression: any event with a store_id counted — a visitor's page view of the store's page, too.
+        Profile browsed = ProfilePolicy.DEFAULT.apply("M-6", Map.of(), List.of(
+                ev("v", "page_view", NOW - DAY, "store_id", "hakata"),
+                ev("w", "purchase", NOW - DAY, "channel", "web", "store_id", "hakata")), NOW);
+        assertFalse(CustomerView.knownAtStore(browsed, "hakata"), "a page view and a web order are no visit");
         assertFalse(CustomerView.exists(Profile.empty("M-5")));
         assertTrue(CustomerView.exists(home));
     }
