@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,16 @@ public final class ProfileService {
     private final String origin;
     private final long timeoutMs;
     private final Cache<String, Profile> profiles;
+    /**
+     * pid → the number of its last invalidation, kept while a read begun before it may still be in
+     * flight: a snapshot read before a change must not go into the cache after the change dropped it.
+     */
+    private final Cache<String, Long> invalidated;
+    private final AtomicLong invalidations = new AtomicLong();
+    /** The invalidation count and time when everything was last dropped (the change feed reconnected). */
+    private volatile long allInvalidated = -1;
+    private volatile long allInvalidatedAt;
+    private final long invalidatedWindowMs;
     /** vid → uid, or "" for "no alias". */
     private final Cache<String, String> aliases;
     private final ConcurrentHashMap<String, Future<Profile>> loading = new ConcurrentHashMap<>();
@@ -71,6 +82,10 @@ public final class ProfileService {
         this.timeoutMs = timeout.toMillis();
         this.profiles = Caffeine.newBuilder().maximumSize(maxProfiles).expireAfterWrite(ttl).build();
         this.aliases = Caffeine.newBuilder().maximumSize(maxProfiles).expireAfterWrite(ttl).build();
+        // Reads end within the timeout (merges within five); what outlives that window is no longer in flight.
+        this.invalidatedWindowMs = Math.max(10_000, 10 * timeoutMs);
+        this.invalidated = Caffeine.newBuilder().maximumSize(maxProfiles)
+                .expireAfterWrite(Duration.ofMillis(invalidatedWindowMs)).build();
         metrics.gauge("tsunagu_profile_cache_size", profiles::estimatedSize);
     }
 
@@ -118,6 +133,7 @@ public final class ProfileService {
         if (inFlight != null) {
             return inFlight;
         }
+        long readFrom = invalidations.get();
         Future<Profile> load = store.load(pid).timeout(timeoutMs, TimeUnit.MILLISECONDS);
         Future<Profile> previous = loading.putIfAbsent(pid, load);
         if (previous != null) {
@@ -126,13 +142,14 @@ public final class ProfileService {
         return load.andThen(ar -> {
             // Cache only if no invalidation arrived while reading (it removes the in-flight entry).
             if (loading.remove(pid, load) && ar.succeeded()) {
-                profiles.put(pid, ar.result());
+                cacheIfCurrent(pid, ar.result(), readFrom);
             }
         });
     }
 
     private Future<Visitor> anonymousWithUnknownAlias(String vid) {
         String anonymous = ProfileKeys.visitorPid(vid);
+        long readFrom = invalidations.get();
         ProfileRead read = store.read(anonymous);
         List<Request> requests = new ArrayList<>(read.size() + 1);
         requests.add(store.aliasRequest(vid));
@@ -145,7 +162,7 @@ public final class ProfileService {
                     aliases.put(vid, alias == null ? NO_ALIAS : alias);
                     if (alias == null) {
                         return store.profile(read, rs, 1).map(p -> {
-                            profiles.put(anonymous, p);
+                            cacheIfCurrent(anonymous, p, readFrom);
                             return new Visitor(anonymous, vid, null, false, p, false);
                         });
                     }
@@ -155,6 +172,7 @@ public final class ProfileService {
 
     private Future<Visitor> signedWithNewAlias(String vid, String uid) {
         Profile cached = profiles.getIfPresent(uid);
+        long readFrom = invalidations.get();
         ProfileRead read = cached == null ? store.read(uid) : null;
         List<Request> requests = new ArrayList<>(read == null ? 1 : read.size() + 1);
         requests.add(store.aliasRequest(vid));
@@ -167,7 +185,7 @@ public final class ProfileService {
                 metrics.cacheMisses.increment();
                 member = store.profile(read, rs, 1).andThen(ar -> {
                     if (ar.succeeded()) {
-                        profiles.put(uid, ar.result());
+                        cacheIfCurrent(uid, ar.result(), readFrom);
                     }
                 });
             } else {
@@ -237,8 +255,26 @@ public final class ProfileService {
                 return v.profile().withEvents(events, p, now);
             }
         }
-        return profiles.asMap().compute(v.pid(),
-                (k, old) -> (old != null ? old : v.profile()).withEvents(events, p, now));
+        Profile[] out = new Profile[1];
+        profiles.asMap().compute(v.pid(), (k, old) -> {
+            out[0] = (old != null ? old : v.profile()).withEvents(events, p, now);
+            // Not cached, and changed elsewhere not long ago: this request's snapshot may predate the change,
+            // so it stays out of the cache (the next request reads the profile again).
+            return old == null && changedLately(k) ? null : out[0];
+        });
+        return out[0];
+    }
+
+    private boolean changedLately(String pid) {
+        return invalidated.getIfPresent(pid) != null || System.currentTimeMillis() - allInvalidatedAt < invalidatedWindowMs;
+    }
+
+    /** Caches a profile read when {@code readFrom} was the invalidation count, unless it changed since. */
+    private void cacheIfCurrent(String pid, Profile p, long readFrom) {
+        profiles.asMap().compute(pid, (k, old) -> {
+            Long at = invalidated.getIfPresent(k);
+            return at != null && at > readFrom || allInvalidated > readFrom ? old : p;
+        });
     }
 
     /**
@@ -261,6 +297,7 @@ public final class ProfileService {
 
     /** Drops a profile that changed elsewhere (and, for a visitor's anonymous profile, what its alias was). */
     public void invalidate(String id) {
+        invalidated.put(id, invalidations.incrementAndGet());
         loading.remove(id);
         profiles.invalidate(id);
         String vid = ProfileKeys.visitorOf(id);
@@ -272,6 +309,8 @@ public final class ProfileService {
 
     /** Drops everything: changes may have been missed (the change feed reconnected). */
     public void invalidateAll() {
+        allInvalidatedAt = System.currentTimeMillis();
+        allInvalidated = invalidations.incrementAndGet();
         loading.clear();
         profiles.invalidateAll();
         aliases.invalidateAll();
