@@ -72,6 +72,9 @@ class BadRequestTest {
                         "\"events[0].props\" must be a JSON object"),
                 Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"purchase\",\"props\":{\"items\":[7]}}]}",
                         "application/json", 400, "\"events[0].props.items[0]\" must be a JSON object"),
+                // The staff view's offline types, e.g. an NPS score, come from the retailer's data, not from browsers.
+                Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"nps\",\"props\":{\"score\":10}}]}",
+                        "application/json", 400, "\"events[0].type\" nps records what happened offline"),
                 // Regression: one purchase of 15,000 lines in a 45 KB body was stored as 15,000 events.
                 Arguments.of("/v1/events", "{\"vid\":\"V-1\",\"events\":[{\"type\":\"click\"},{\"type\":\"purchase\",\"props\":"
                         + "{\"items\":[" + String.join(",", Collections.nCopies(200, "{}")) + "]}}]}", "application/json", 400,

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One fact on a customer's timeline: a page view, a store purchase line, a call. Web and offline
@@ -21,12 +23,21 @@ public final class Event extends Fields {
     public static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
     /**
-     * The event types the browser tag, the API's examples and the demo feeds send. Any other type is
-     * allowed (custom events); one a letter or two away from these is most likely a typo, and a trait
-     * over a type nobody sends silently counts nothing, so rule files get a warning for it.
+     * Types that record what a customer did offline — in a store, on the phone, with an e-mail or a
+     * survey. They come from the retailer's own data (the loader's feeds, a trusted system), never from
+     * browsers: the server refuses them there, and the staff view shows them as store or contact events.
      */
-    public static final Set<String> COMMON_TYPES = Set.of("page_view", "add_to_cart", "purchase", "store_visit", "call",
-            "email_sent", "email_open", "survey", "signup", "impression", "click");
+    public static final Set<String> OFFLINE_TYPES = Set.of("store_visit", "reservation", "booking", "appointment", "call",
+            "email_sent", "email_send", "email_open", "survey", "nps");
+
+    /**
+     * The event types the browser tag, the API and the demo feeds send. Any other type is allowed
+     * (custom events); one a letter or two away from these is most likely a typo, and a trait over a
+     * type nobody sends silently counts nothing, so rule files get a warning for it.
+     */
+    public static final Set<String> COMMON_TYPES = Stream.concat(
+            Stream.of("page_view", "add_to_cart", "purchase", "signup", "impression", "click"), OFFLINE_TYPES.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     private final String id;
     private final String type;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -37,13 +36,6 @@ final class Requests {
     record Track(Who who, List<Event> events) {
     }
 
-    /**
-     * Event types that record what a customer did offline. They come from the retailer's own data (the
-     * loader's feeds, or a trusted system through {@code POST /admin/v1/events}), never from browsers:
-     * otherwise anyone could give themselves a store visit and the store visitor's coupon.
-     */
-    static final Set<String> OFFLINE_TYPES = Set.of("store_visit", "reservation", "booking", "appointment", "call",
-            "email_sent", "email_open", "survey");
     private static final String WEB = "web";
 
     private Requests() {
@@ -95,7 +87,7 @@ final class Requests {
                 throw ApiException.badRequest(at + ".type\" must be an event type (letters, digits, _ and -, starting with "
                         + "a letter), found " + show(type));
             }
-            if (!trusted && OFFLINE_TYPES.contains(t)) {
+            if (!trusted && Event.OFFLINE_TYPES.contains(t)) {
                 throw ApiException.badRequest(at + ".type\" " + t + " records what happened offline: it comes from the "
                         + "retailer's own data (loader feeds, or POST /admin/v1/events), not from browsers");
             }

@@ -140,9 +140,9 @@ public final class ProfileService {
             return previous;
         }
         return load.andThen(ar -> {
-            // Cache only if no invalidation arrived while reading (it removes the in-flight entry).
-            if (loading.remove(pid, load) && ar.succeeded()) {
-                cacheIfCurrent(pid, ar.result(), readFrom);
+            loading.remove(pid, load);
+            if (ar.succeeded()) {
+                cacheIfCurrent(pid, ar.result(), readFrom); // not if an invalidation arrived while reading
             }
         });
     }
